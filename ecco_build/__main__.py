@@ -1,0 +1,3 @@
+from ecco_build.cli import main
+
+main()

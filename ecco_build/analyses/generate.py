@@ -1,0 +1,85 @@
+"""Continue a prompt token by token, recording each step's distribution.
+
+Greedy decoding, or sampling with temperature / top-k / nucleus (top-p, Holtzman et al.
+2020, "The Curious Case of Neural Text Degeneration"). The recorded probability of a
+token is always the model's own (temperature 1) softmax, so figures compare across
+sampling settings; the sampling settings only decide which token is taken.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from ecco_build.models.loader import LoadedModel
+from ecco_build.tokens import candidate_tokens, sequence_tokens
+
+
+def encode_prompt(lm: LoadedModel, prompt: str) -> list[int]:
+    return list(lm.tokenizer(prompt)["input_ids"])
+
+
+def pick_next(logits: torch.Tensor, options: dict[str, Any], generator: torch.Generator) -> int:
+    """Choose the next token id from one position's logits (vocab,)."""
+    if not options["do_sample"]:
+        return int(logits.argmax())
+    scores = logits / options["temperature"]
+    if options["top_k"]:
+        kth = scores.topk(min(options["top_k"], scores.numel())).values[-1]
+        scores = scores.masked_fill(scores < kth, float("-inf"))
+    if options["top_p"] < 1.0:
+        sorted_scores, order = scores.sort(descending=True)
+        cumulative = sorted_scores.softmax(-1).cumsum(-1)
+        # Drop a token when the mass before it already reaches top_p (the first always stays).
+        drop = (cumulative - sorted_scores.softmax(-1)) >= options["top_p"]
+        scores = scores.masked_fill(torch.zeros_like(drop).scatter(0, order, drop), float("-inf"))
+    probs = scores.softmax(-1)
+    return int(torch.multinomial(probs, 1, generator=generator))
+
+
+@torch.inference_mode()
+def generate_steps(lm: LoadedModel, prompt_ids: list[int], options: dict[str, Any]) -> tuple[list[int], list[dict]]:
+    """Run the decoding loop with a KV cache; returns the new ids and per-step top candidates."""
+    generator = torch.Generator(device="cpu").manual_seed(options["seed"])
+    eos = lm.tokenizer.eos_token_id
+    ids = torch.tensor([prompt_ids], device=lm.device)
+    past = None
+    new_ids: list[int] = []
+    steps = []
+    for _ in range(options["max_new_tokens"]):
+        out = lm.model(input_ids=ids, past_key_values=past, use_cache=True)
+        past = out.past_key_values
+        logits = out.logits[0, -1].float().cpu()  # (vocab,)
+        probs = logits.softmax(-1)
+        chosen = pick_next(logits, options, generator)
+        top = probs.topk(options["candidates"])
+        steps.append(
+            {"p": float(probs[chosen]), "top_ids": top.indices.tolist(), "top_p": top.values.tolist()}
+        )
+        new_ids.append(chosen)
+        if options["stop_at_eos"] and chosen == eos:
+            break
+        ids = torch.tensor([[chosen]], device=lm.device)
+    return new_ids, steps
+
+
+def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
+    prompt_ids = encode_prompt(lm, options["prompt"])
+    new_ids, steps = generate_steps(lm, prompt_ids, options)
+    all_ids = prompt_ids + new_ids
+    tokens = sequence_tokens(lm.tokenizer, all_ids)
+    out_steps = []
+    for i, step in enumerate(steps):
+        context = all_ids[len(prompt_ids) + i - 1] if len(prompt_ids) + i > 0 else None
+        candidates = candidate_tokens(lm.tokenizer, context, step["top_ids"])
+        for entry, p in zip(candidates, step["top_p"]):
+            entry["p"] = p
+        out_steps.append({"p": step["p"], "candidates": candidates})
+    return {
+        "prompt_length": len(prompt_ids),
+        "tokens": tokens,
+        "steps": out_steps,
+        "text": lm.tokenizer.decode(new_ids, skip_special_tokens=False),
+        "stopped_at_eos": bool(new_ids) and new_ids[-1] == lm.tokenizer.eos_token_id,
+    }

@@ -1,0 +1,114 @@
+"""The build, top to bottom: config → articles → validate → plan → run → render → swap.
+
+Nothing is written to the output folder until everything has succeeded: pages are
+rendered into a staging folder beside it, which then replaces it by rename.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecco_build.collect import collect
+from ecco_build.config import SiteConfig, load_config
+from ecco_build.errors import ArticleErrors, EccoBuildError
+from ecco_build.render import Renderer, copy_static
+from ecco_build.run import RunStats, run_jobs
+from ecco_build.store import DataStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    reused: int
+    computed: int
+    models_loaded: tuple[str, ...]
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def check(site_dir: Path) -> tuple[SiteConfig, int, int, tuple[str, ...]]:
+    """Validate everything, load no model. Returns (config, articles, directives, warnings)."""
+    config = load_config(site_dir)
+    collected = collect(config)
+    if collected.problems:
+        raise ArticleErrors(collected.problems)
+    count = sum(len(a.directives) for a in collected.articles)
+    return config, len(collected.articles), count, collected.warnings
+
+
+def build(
+    site_dir: Path,
+    out: Path | None = None,
+    device: str | None = None,
+    strict: bool = False,
+    recompute: bool = False,
+    live_reload: bool = False,
+) -> BuildResult:
+    start = time.perf_counter()
+    config = load_config(site_dir)
+    collected = collect(config)
+    if collected.problems:
+        raise ArticleErrors(collected.problems)
+    store = DataStore(config.data_path)
+    warnings = list(collected.warnings)
+    where = {job.key: f"{path}:{_line(collected, path, n)}" for (path, n), job in collected.jobs.items()}
+    stats = RunStats()
+    results = run_jobs(
+        collected.jobs.values(), store, device or config.device, recompute=recompute, where=where, stats=stats
+    )
+    used = {job.filename for job in collected.jobs.values()}
+    stale = sorted(p.name for p in config.data_path.glob("*.json") if p.name not in used) if config.data_path.is_dir() else []
+    if stale:
+        warnings.append(f"{len(stale)} file(s) in {config.data_dir}/ belong to no directive: {', '.join(stale[:5])}"
+                        + (" …" if len(stale) > 5 else "") + " (delete them)")
+    if strict and warnings:
+        raise EccoBuildError("--strict: warnings are errors:\n" + "\n".join(warnings))
+    out_dir = Path(out) if out else config.out_path
+    with staging(out_dir) as stage:
+        renderer = Renderer(config, collected.jobs, results, stage)
+        copy_static(config, stage)
+        for article in collected.articles:
+            renderer.article(article, live_reload=live_reload)
+        renderer.index(list(collected.articles), live_reload=live_reload)
+        (stage / ".nojekyll").write_text("")  # GitHub Pages: serve folders starting with _ too
+    for warning in warnings:
+        log.warning("%s", warning)
+    return BuildResult(
+        out_dir, len(collected.articles) + 1, stats.reused, stats.computed, tuple(stats.models_loaded),
+        tuple(warnings), time.perf_counter() - start,
+    )
+
+
+def _line(collected, path: str, number: int) -> int:
+    article = next(a for a in collected.articles if a.path == path)
+    return article.directives[number - 1].line
+
+
+@contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """A fresh folder beside `out`; on success it replaces `out`, on failure it is removed."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = out.parent / f".{out.name}.building-{os.getpid()}"
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    if out.exists():
+        os.rename(out, old)
+    os.rename(stage, out)
+    shutil.rmtree(old, ignore_errors=True)

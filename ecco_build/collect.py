@@ -1,0 +1,130 @@
+"""Read every article and validate every directive before any model is loaded.
+
+Model checks here use only config.json and the tokenizer file: alias exists, the model
+suits the kind (a decoder for generation), and the prompt fits the context window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ecco_build.articles import Article, Directive, find_articles, markdown_parser, read_article
+from ecco_build.config import SiteConfig
+from ecco_build.errors import ModelLoadError, Problem, did_you_mean, display_path
+from ecco_build.models import loader
+from ecco_build.plan import Job, make_job
+
+CAUSAL_KINDS = {"generate"}
+
+
+@dataclass(frozen=True)
+class Collected:
+    articles: tuple[Article, ...]
+    jobs: dict[tuple[str, int], Job]  # (article path, directive number) → job
+    problems: tuple[Problem, ...]
+    warnings: tuple[str, ...]
+
+
+class ModelInfo:
+    """Per-alias facts needed for validation and planning, computed once per build."""
+
+    def __init__(self, config: SiteConfig):
+        self.config = config
+        self._refs: dict[str, loader.ModelRef | ModelLoadError] = {}
+        self._fingerprints: dict[str, str] = {}
+        self._configs: dict[str, dict] = {}
+
+    def ref(self, alias: str) -> loader.ModelRef:
+        if alias not in self._refs:
+            try:
+                self._refs[alias] = loader.resolve(alias, self.config.models[alias], self.config.root)
+            except ModelLoadError as exc:
+                self._refs[alias] = exc
+        found = self._refs[alias]
+        if isinstance(found, ModelLoadError):
+            raise found
+        return found
+
+    def fingerprint(self, alias: str) -> str:
+        if alias not in self._fingerprints:
+            self._fingerprints[alias] = loader.fingerprint(self.ref(alias))
+        return self._fingerprints[alias]
+
+    def model_config(self, alias: str) -> dict | None:
+        """config.json for local models; None for Hub models (not read without network)."""
+        ref = self.ref(alias)
+        if ref.folder is None:
+            return None
+        if alias not in self._configs:
+            self._configs[alias] = loader.model_config(ref)
+        return self._configs[alias]
+
+
+def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem], Job | None]:
+    where = (directive.path, directive.line)
+    config = info.config
+    alias = directive.options.get("model") or config.default_model
+    if not alias:
+        return [Problem(*where, "no :model: given and site.toml sets no default_model")], None
+    if alias not in config.models:
+        hint = did_you_mean(alias, config.models) if config.models else "site.toml defines no models"
+        return [
+            Problem(*where, f'unknown model "{alias}"; {hint}; define it as [models.{alias}] in site.toml')
+        ], None
+    try:
+        ref = info.ref(alias)
+        model_config = info.model_config(alias)
+    except ModelLoadError as exc:
+        return [Problem(*where, str(exc))], None
+    problems = []
+    if model_config is not None:
+        model_type = model_config.get("model_type", "?")
+        if directive.kind in CAUSAL_KINDS and model_type in loader.ENCODER_TYPES:
+            problems.append(
+                Problem(*where, f'{directive.kind} needs a text-generating model, but "{alias}" is a '
+                        f"{model_type} encoder; use a causal model such as builtin:demo")
+            )
+        limit = loader.context_length(model_config)
+        prompt = directive.options.get("prompt")
+        if limit and isinstance(prompt, str):
+            count = loader.count_tokens(ref, prompt)
+            extra = directive.options.get("max_new_tokens", 0)
+            if count + extra > limit:
+                problems.append(
+                    Problem(*where, f'prompt is {count} tokens{f" + {extra} to generate" if extra else ""}'
+                            f', more than the {limit}-token context of model "{alias}"; shorten it')
+                )
+    if problems:
+        return problems, None
+    return [], make_job(directive, ref, info.fingerprint(alias))
+
+
+def collect(config: SiteConfig) -> Collected:
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    articles: list[Article] = []
+    jobs: dict[tuple[str, int], Job] = {}
+    if not config.articles_path.is_dir():
+        problems.append(Problem(str(config.path.name), 1, f'articles folder "{config.articles_dir}" does not exist'))
+        return Collected((), {}, tuple(problems), ())
+    md = markdown_parser()
+    info = ModelInfo(config)
+    slugs: dict[str, str] = {}
+    for source in find_articles(config.articles_path):
+        shown = display_path(source, config.root)
+        article = read_article(source, shown, md, problems)
+        if article is None:
+            continue
+        if article.slug in slugs:
+            problems.append(Problem(shown, 1, f'article name "{article.slug}" is also used by {slugs[article.slug]}; rename one'))
+            continue
+        slugs[article.slug] = shown
+        articles.append(article)
+        for directive in article.directives:
+            found, job = check_directive(directive, info)
+            problems.extend(found)
+            if job:
+                jobs[(article.path, directive.number)] = job
+    if not articles and not problems:
+        warnings.append(f"no articles found in {config.articles_dir}/")
+    return Collected(tuple(articles), jobs, tuple(problems), tuple(warnings))

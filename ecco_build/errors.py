@@ -1,0 +1,72 @@
+"""The user-facing exception tree, in one place.
+
+    EccoBuildError            any failure the user can fix; the CLI prints it and exits 1
+    ├── ConfigError           site.toml is missing, unreadable or invalid
+    ├── ArticleErrors         one or more problems in articles, each `path:line: message`
+    ├── ModelLoadError        a model named by a directive cannot be loaded
+    └── MissingResultError    a result is not in the data store and the model is unavailable
+
+Anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class EccoBuildError(Exception):
+    """A failure the user can fix; its message says what to do."""
+
+
+class ConfigError(EccoBuildError):
+    pass
+
+
+class ModelLoadError(EccoBuildError):
+    pass
+
+
+class MissingResultError(EccoBuildError):
+    pass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One user error with its location."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class ArticleErrors(EccoBuildError):
+    """Every problem found in the articles, reported together."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line))
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{count} error{'s' if count != 1 else ''}; nothing was built.")
+        super().__init__("\n".join(lines))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean "x"?)' for a near miss, else a list of the valid names."""
+    choices = sorted(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f'did you mean "{close[0]}"?'
+    return "valid: " + ", ".join(choices)
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,1 @@
+"""Finding, fingerprinting and loading models; reading their internals (adapters)."""

@@ -1,0 +1,86 @@
+"""Typed directive options: declaration, coercion from `:key: value` text, validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+
+class OptionError(ValueError):
+    """A value that does not fit its option; the message is shown after `path:line:`."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One directive option.
+
+    `result` says whether the option changes the computed JSON (and so the job key);
+    presentation options (caption layout, labels, views) do not.
+    """
+
+    name: str
+    type: type | str  # str, int, float, bool, "list[str]", or "choice"
+    default: Any
+    doc: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = False
+    result: bool = True
+
+    @property
+    def type_name(self) -> str:
+        if self.type == "choice":
+            return " | ".join(self.choices)
+        return self.type if isinstance(self.type, str) else self.type.__name__
+
+    def from_text(self, text: str) -> Any:
+        """Coerce the raw text of a `:key: value` line."""
+        if self.type is str or self.type == "choice":
+            value = _yaml(text) if text[:1] in "\"'" else text
+        else:
+            value = _yaml(text)
+        return self.check(value)
+
+    def check(self, value: Any) -> Any:
+        """Validate an already-typed value (from YAML or from_text)."""
+        kind = self.type
+        if kind == "choice":
+            if value not in self.choices:
+                raise OptionError(
+                    f'"{value}" is not a valid {self.name}; choose one of: {", ".join(self.choices)}'
+                )
+            return value
+        if kind == "list[str]":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise OptionError(f'{self.name} must be a list of strings, like [" is", " are"]')
+            return value
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise OptionError(f"{self.name} must be {_article(self.type_name)}, not {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise OptionError(f"{self.name} must be at least {self.minimum:g}, not {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise OptionError(f"{self.name} must be at most {self.maximum:g}, not {value!r}")
+        return value
+
+
+def _article(type_name: str) -> str:
+    return {"int": "an integer", "float": "a number", "bool": "true or false", "str": "text"}.get(
+        type_name, type_name
+    )
+
+
+def _yaml(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise OptionError(f"cannot read value {text!r}: {problem}") from None

@@ -1,0 +1,142 @@
+"""Render articles and the index with jinja2 into a staging folder.
+
+Each directive becomes a <figure> from `templates/directives/<kind>.html`: a static
+fallback readable without JavaScript plus the custom element that hydrates from the JSON.
+All model and prompt text reaches the page through autoescaped templates or as JSON
+inside <script type="application/json"> with <, > and & escaped; never as raw HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from ecco_build import __version__
+from ecco_build.articles import Article, Directive, markdown_parser
+from ecco_build.config import SiteConfig
+from ecco_build.plan import Job
+from ecco_build.registry import KINDS
+from ecco_build.store import dumps
+
+# Results up to this size are inlined into the page (works from file:// and saves a
+# request); larger ones are copied to data/ and fetched when the figure is shown.
+INLINE_LIMIT = 24_000
+
+
+def theme_dir() -> Path:
+    """The packaged default theme: inside the wheel, or the repository's top level."""
+    packaged = Path(__file__).parent / "theme"
+    return packaged if (packaged / "templates").is_dir() else Path(__file__).parent.parent
+
+
+def environment(config: SiteConfig) -> Environment:
+    loaders = []
+    if (config.root / "templates").is_dir():
+        loaders.append(FileSystemLoader(config.root / "templates"))
+    loaders.append(FileSystemLoader(theme_dir() / "templates"))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["shown"] = lambda token: token.get("display", token["text"])
+    env.filters["percent"] = lambda p: "–" if p is None else f"{100 * p:.1f}%" if p >= 0.001 else "<0.1%"
+    return env
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe to place inside <script type="application/json">."""
+    text = dumps(data).strip()
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site root, e.g. "brackets/index.html"
+    root: str  # relative prefix back to the site root, e.g. "../"
+
+
+def copy_static(config: SiteConfig, out: Path) -> None:
+    """The theme's static files, then the site's own, which override them file by file."""
+    shutil.copytree(theme_dir() / "static", out / "static", dirs_exist_ok=True)
+    if (config.root / "static").is_dir():
+        shutil.copytree(config.root / "static", out / "static", dirs_exist_ok=True)
+
+
+class Renderer:
+    def __init__(self, config: SiteConfig, jobs: dict[tuple[str, int], Job], results: dict[str, dict], out: Path):
+        self.config = config
+        self.jobs = jobs
+        self.results = results
+        self.out = out
+        self.env = environment(config)
+        self.md = markdown_parser()
+        self.site = {"title": config.title, "description": config.description, "language": config.language,
+                     "base_url": config.base_url, "version": __version__}
+
+    def article(self, article: Article, live_reload: bool = False) -> Path:
+        page = Page(f"{article.slug}/index.html", "../")
+        directive_at = {d.line: d for d in article.directives}
+        tokens = []
+        for token in article.tokens:
+            directive = directive_at.get(token.map[0] + 1) if token.map and token.type in ("fence", "colon_fence") else None
+            if directive is not None:
+                html = self.figure(article, directive, page)
+                token = Token("html_block", "", 0, content=html + "\n")
+            tokens.append(token)
+        body = self.md.renderer.render(tokens, self.md.options, {})
+        scripts = sorted({KINDS[d.kind].element for d in article.directives})
+        html = self.env.get_template("article.html").render(
+            site=self.site, page=page, article=article, front=article.front, body=Markup(body),
+            scripts=scripts, live_reload=live_reload,
+        )
+        return self._write(page, html)
+
+    def figure(self, article: Article, directive: Directive, page: Page) -> str:
+        kind = KINDS[directive.kind]
+        job = self.jobs[(article.path, directive.number)]
+        data = self.results[job.key]
+        label = directive.options.get("label") or f"figure-{directive.number}"
+        payload, src = None, None
+        text = dumps(data)
+        if len(text) <= INLINE_LIMIT:
+            payload = script_json(data)
+        else:
+            target = self.out / "data" / job.filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            src = f"{page.root}data/{job.filename}"
+        figure = {
+            "id": label, "number": directive.number, "kind": kind.name, "element": kind.element,
+            "width": directive.options.get("width", "body"), "where": directive.where,
+            "caption": Markup(self.md.render(directive.caption)) if directive.caption else "",
+        }
+        return self.env.get_template(kind.template).render(
+            figure=figure, data=data, result=data["result"], options=directive.options,
+            payload=payload, src=src, page=page,
+        )
+
+    def index(self, articles: list[Article], live_reload: bool = False) -> Path:
+        listed = [a for a in articles if not a.front.draft]
+        listed.sort(key=lambda a: (a.front.date is not None, a.front.date or 0, a.front.title), reverse=True)
+        page = Page("index.html", "")
+        html = self.env.get_template("index.html").render(
+            site=self.site, page=page, articles=listed, live_reload=live_reload
+        )
+        return self._write(page, html)
+
+    def _write(self, page: Page, html: str) -> Path:
+        path = self.out / page.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        return path

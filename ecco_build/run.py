@@ -1,0 +1,97 @@
+"""Run jobs: reuse stored results, compute the misses one model at a time."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from ecco_build import __version__
+from ecco_build.errors import EccoBuildError, ModelLoadError
+from ecco_build.plan import Job
+from ecco_build.registry import KINDS
+from ecco_build.store import DataStore, round_numbers
+
+log = logging.getLogger(__name__)
+
+
+class RunStats:
+    def __init__(self) -> None:
+        self.reused = 0
+        self.computed = 0
+        self.models_loaded: list[str] = []
+
+
+def run_jobs(
+    jobs: Iterable[Job],
+    store: DataStore,
+    device: str,
+    recompute: bool = False,
+    where: dict[str, str] | None = None,
+    stats: RunStats | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Results by job key. `where` maps a key to "path:line" for messages."""
+    stats = stats or RunStats()
+    results: dict[str, dict[str, Any]] = {}
+    misses: dict[str, list[Job]] = defaultdict(list)
+    for job in jobs:
+        if job.key in results:
+            continue
+        data = None if recompute else store.load(job)
+        if data is not None:
+            results[job.key] = data
+            stats.reused += 1
+        elif job not in misses[job.model.alias]:
+            misses[job.model.alias].append(job)
+    for alias, group in misses.items():
+        from ecco_build.models import loader
+
+        ref = group[0].model
+        try:
+            lm = loader.load(ref, loader.pick_device(device))
+        except ModelLoadError as exc:
+            places = ", ".join(sorted((where or {}).get(j.key, j.kind) for j in group))
+            raise ModelLoadError(
+                f"{places}: {len(group)} result(s) are not in the data folder and {exc}"
+            ) from None
+        stats.models_loaded.append(alias)
+        for job in group:
+            results[job.key] = compute_job(job, lm, (where or {}).get(job.key, job.kind))
+            store.save(job, results[job.key])
+            stats.computed += 1
+        del lm
+    return results
+
+
+def compute_job(job: Job, lm: Any, where: str) -> dict[str, Any]:
+    import torch
+    import transformers
+
+    kind = KINDS[job.kind]
+    log.info("%s: computing %s with %s", where, job.kind, job.model.alias)
+    start = time.perf_counter()
+    try:
+        result = kind.compute_function()(lm, dict(job.options))
+    except EccoBuildError as exc:
+        raise type(exc)(f"{where}: {exc}") from None
+    seconds = time.perf_counter() - start
+    return round_numbers(
+        {
+            "kind": job.kind,
+            "version": kind.version,
+            "key": job.key,
+            "model": {**job.identity["model"], "alias": job.model.alias, "type": lm.model_type},
+            "options": job.options,
+            "provenance": {
+                "ecco_build": __version__,
+                "torch": torch.__version__,
+                "transformers": transformers.__version__,
+                "device": lm.device,
+                "dtype": lm.dtype,
+                "seconds": seconds,
+            },
+            "result": result,
+        }
+    )

@@ -1,0 +1,115 @@
+// <ecco-generate>: the prompt, then each generated token with its probability.
+// Hover, focus or tap an output token to see the model's candidates at that step;
+// click (or Enter/Space) pins the selection; arrow keys move between tokens.
+import { hydrate, loadData, showError } from "./ecco-data.js";
+import { appendToken, display, percent, tokenNode } from "./ecco-tokens.js";
+
+class EccoGenerate extends HTMLElement {
+  async connectedCallback() {
+    if (this.view) return;
+    try {
+      this.data = await loadData(this);
+    } catch (error) {
+      showError(this, error);
+      return;
+    }
+    this.pinned = null;
+    this.view = this.render();
+    hydrate(this, this.view);
+    this.select(0);
+  }
+
+  render() {
+    const { tokens, prompt_length: promptLength, steps } = this.data.result;
+    const view = document.createElement("div");
+    view.className = "ecco-generate-view";
+    const line = document.createElement("div");
+    line.className = "ecco-token-line";
+    this.outputs = [];
+    tokens.forEach((token, i) => {
+      if (i < promptLength) {
+        const node = tokenNode(token);
+        node.classList.add("prompt");
+        appendToken(line, node, token);
+        return;
+      }
+      const step = i - promptLength;
+      const node = tokenNode(token, "button");
+      node.type = "button";
+      node.classList.add("output");
+      node.dataset.step = String(step);
+      node.setAttribute("aria-pressed", "false");
+      node.tabIndex = step === 0 ? 0 : -1;
+      const badge = document.createElement("small");
+      badge.className = "ecco-prob";
+      badge.textContent = percent(steps[step].p);
+      node.append(badge);
+      node.setAttribute("aria-label", `${display(token)}, output token ${step + 1}, probability ${percent(steps[step].p)}`);
+      node.addEventListener("pointerenter", () => this.select(step));
+      node.addEventListener("focus", () => this.select(step));
+      node.addEventListener("click", () => this.pin(step));
+      node.addEventListener("keydown", (event) => this.onKey(event, step));
+      this.outputs.push(node);
+      appendToken(line, node, token);
+    });
+    line.addEventListener("pointerleave", () => this.select(this.pinned ?? 0));
+    this.panel = document.createElement("div");
+    this.panel.className = "ecco-candidates";
+    this.panel.setAttribute("aria-live", "polite");
+    view.append(line, this.panel);
+    return view;
+  }
+
+  onKey(event, step) {
+    const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    if (event.key in moves) {
+      event.preventDefault();
+      const next = Math.min(this.outputs.length - 1, Math.max(0, step + moves[event.key]));
+      this.outputs[step].tabIndex = -1;
+      this.outputs[next].tabIndex = 0;
+      this.outputs[next].focus();
+    } else if (event.key === "Escape") {
+      this.pinned = null;
+      this.outputs.forEach((node) => node.setAttribute("aria-pressed", "false"));
+    }
+  }
+
+  pin(step) {
+    this.pinned = this.pinned === step ? null : step;
+    this.outputs.forEach((node, i) => node.setAttribute("aria-pressed", String(i === this.pinned)));
+    this.select(step);
+  }
+
+  select(step) {
+    if (!this.outputs.length) return;
+    this.current = step;
+    this.outputs.forEach((node, i) => node.classList.toggle("is-selected", i === step));
+    const { tokens, prompt_length: promptLength, steps } = this.data.result;
+    const chosen = tokens[promptLength + step];
+    const heading = document.createElement("p");
+    heading.className = "ecco-candidates-title";
+    heading.append(`Step ${step + 1}: the model chose `);
+    const code = document.createElement("code");
+    code.textContent = display(chosen);
+    heading.append(code, ` (${percent(steps[step].p)}). Its top candidates:`);
+    const list = document.createElement("ol");
+    list.className = "ecco-candidate-list";
+    for (const candidate of steps[step].candidates) {
+      const item = document.createElement("li");
+      if (candidate.id === chosen.id) item.classList.add("is-chosen");
+      const label = document.createElement("code");
+      label.textContent = display(candidate);
+      const bar = document.createElement("span");
+      bar.className = "ecco-bar";
+      bar.style.setProperty("--value", String(candidate.p ?? 0));
+      const value = document.createElement("span");
+      value.className = "ecco-value";
+      value.textContent = percent(candidate.p) + (candidate.id === chosen.id ? " ✓ chosen" : "");
+      item.append(label, bar, value);
+      list.append(item);
+    }
+    this.panel.replaceChildren(heading, list);
+  }
+}
+
+customElements.define("ecco-generate", EccoGenerate);

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests import tiny_models
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> dict[str, Path]:
+    """Folders of tiny random models, one per family, built once per test session."""
+    root = tmp_path_factory.mktemp("models")
+    return {family: tiny_models.build(family, root / family) for family in tiny_models.FAMILIES}
+
+
+def write_site(root: Path, articles: dict[str, str], models: dict[str, Path], extra: str = "") -> Path:
+    """A site folder with the given articles (name → Markdown) and model aliases."""
+    root.mkdir(parents=True, exist_ok=True)
+    lines = ['title = "Test site"']
+    if models:
+        lines.append(f'default_model = "{next(iter(models))}"')
+    lines.append(extra)
+    for alias, folder in models.items():
+        lines += [f"[models.{alias}]", f'source = "{folder}"']
+    (root / "site.toml").write_text("\n".join(lines) + "\n")
+    (root / "articles").mkdir(exist_ok=True)
+    for name, text in articles.items():
+        (root / "articles" / name).write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path, tiny_model_dir):
+    def make(articles: dict[str, str], models: dict[str, str] | None = None, extra: str = "") -> Path:
+        chosen = {alias: tiny_model_dir[family] for alias, family in (models or {"tiny": "gpt2"}).items()}
+        return write_site(tmp_path / "site", articles, chosen, extra)
+
+    return make
