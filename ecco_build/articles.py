@@ -226,10 +226,14 @@ def parse_directive(
     kind = KINDS.get(kind_name)
     if kind is None:
         problems.append(
-            Problem(path, fence_line, f'unknown directive kind "{kind_name}"; {did_you_mean(kind_name, KINDS)}')
+            Problem(
+                path, fence_line, f'unknown directive kind "{kind_name}"; {did_you_mean(kind_name, KINDS)}'
+            )
         )
         return None
     raw, caption = _split_body(token.content, fence_line, path, problems)
+    if len(problems) > before:
+        return None  # options could not be read; checking them further would only add noise
     known = kind.option_map
     options: dict[str, Any] = {}
     for name, (value, line, is_text) in raw.items():
@@ -296,8 +300,10 @@ def _split_body(
         i += 1
         if BLOCK_INDICATOR.match(value):
             start = i
-            while i < len(lines) and (lines[i][:1] in (" ", "\t") or not lines[i].strip()):
-                if not lines[i].strip() and not any(l[:1] in (" ", "\t") for l in lines[i:i + 2][1:]):
+            # The block is the indented lines that follow; a blank line belongs to it only
+            # when an indented line comes next.
+            while i < len(lines) and (_indented(lines[i]) or not lines[i].strip()):
+                if not lines[i].strip() and not (i + 1 < len(lines) and _indented(lines[i + 1])):
                     break
                 i += 1
             indicator = value if value[1:] else value + "-"  # a bare | drops the final newline
@@ -314,6 +320,10 @@ def _split_body(
             problems.append(Problem(path, line, f"option :{name}: is given twice"))
         raw[name] = (value, line, True)
     return raw, "\n".join(lines[i:]).strip()
+
+
+def _indented(line: str) -> bool:
+    return line[:1] in (" ", "\t")
 
 
 def _normalise(name: str) -> str:

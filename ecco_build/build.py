@@ -61,16 +61,28 @@ def build(
         raise ArticleErrors(collected.problems)
     store = DataStore(config.data_path)
     warnings = list(collected.warnings)
-    where = {job.key: f"{path}:{_line(collected, path, n)}" for (path, n), job in collected.jobs.items()}
+    places: dict[str, list[str]] = {}
+    for article in collected.articles:
+        for directive in article.directives:
+            job = collected.jobs[(article.path, directive.number)]
+            places.setdefault(job.key, []).append(directive.where)
+    where = {key: ", ".join(found) for key, found in places.items()}
     stats = RunStats()
     results = run_jobs(
         collected.jobs.values(), store, device or config.device, recompute=recompute, where=where, stats=stats
     )
     used = {job.filename for job in collected.jobs.values()}
-    stale = sorted(p.name for p in config.data_path.glob("*.json") if p.name not in used) if config.data_path.is_dir() else []
+    stale = (
+        sorted(p.name for p in config.data_path.glob("*.json") if p.name not in used)
+        if config.data_path.is_dir()
+        else []
+    )
     if stale:
-        warnings.append(f"{len(stale)} file(s) in {config.data_dir}/ belong to no directive: {', '.join(stale[:5])}"
-                        + (" …" if len(stale) > 5 else "") + " (delete them)")
+        warnings.append(
+            f"{len(stale)} file(s) in {config.data_dir}/ belong to no directive: {', '.join(stale[:5])}"
+            + (" …" if len(stale) > 5 else "")
+            + " (delete them)"
+        )
     if strict and warnings:
         raise EccoBuildError("--strict: warnings are errors:\n" + "\n".join(warnings))
     out_dir = Path(out) if out else config.out_path
@@ -84,14 +96,14 @@ def build(
     for warning in warnings:
         log.warning("%s", warning)
     return BuildResult(
-        out_dir, len(collected.articles) + 1, stats.reused, stats.computed, tuple(stats.models_loaded),
-        tuple(warnings), time.perf_counter() - start,
+        out_dir,
+        len(collected.articles) + 1,
+        stats.reused,
+        stats.computed,
+        tuple(stats.models_loaded),
+        tuple(warnings),
+        time.perf_counter() - start,
     )
-
-
-def _line(collected, path: str, number: int) -> int:
-    article = next(a for a in collected.articles if a.path == path)
-    return article.directives[number - 1].line
 
 
 @contextmanager

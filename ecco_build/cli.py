@@ -49,8 +49,16 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @SITE_DIR
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: out_dir in site.toml, _site).")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to compute missing results (default: site.toml, auto).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: out_dir in site.toml, _site).",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    help="Where to compute missing results (default: site.toml, auto).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. stale data files) as errors.")
 @click.option("--recompute", is_flag=True, help="Recompute every result even if it is in the data folder.")
 def build(site_dir: Path, out: Path | None, device: str | None, strict: bool, recompute: bool) -> None:
@@ -85,7 +93,9 @@ def check(site_dir: Path) -> None:
 @main.command()
 @SITE_DIR
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to compute missing results.")
+@click.option(
+    "--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to compute missing results."
+)
 def serve(site_dir: Path, port: int, device: str | None) -> None:
     """Preview the site on http://127.0.0.1:PORT, rebuilding and reloading on change.
 

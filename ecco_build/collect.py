@@ -81,8 +81,11 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
         model_type = model_config.get("model_type", "?")
         if directive.kind in CAUSAL_KINDS and model_type in loader.ENCODER_TYPES:
             problems.append(
-                Problem(*where, f'{directive.kind} needs a text-generating model, but "{alias}" is a '
-                        f"{model_type} encoder; use a causal model such as builtin:demo")
+                Problem(
+                    *where,
+                    f'{directive.kind} needs a text-generating model, but "{alias}" is a '
+                    f"{model_type} encoder; use a causal model such as builtin:demo",
+                )
             )
         limit = loader.context_length(model_config)
         prompt = directive.options.get("prompt")
@@ -91,8 +94,11 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
             extra = directive.options.get("max_new_tokens", 0)
             if count + extra > limit:
                 problems.append(
-                    Problem(*where, f'prompt is {count} tokens{f" + {extra} to generate" if extra else ""}'
-                            f', more than the {limit}-token context of model "{alias}"; shorten it')
+                    Problem(
+                        *where,
+                        f"prompt is {count} tokens{f' + {extra} to generate' if extra else ''}"
+                        f', more than the {limit}-token context of model "{alias}"; shorten it',
+                    )
                 )
     if problems:
         return problems, None
@@ -105,7 +111,9 @@ def collect(config: SiteConfig) -> Collected:
     articles: list[Article] = []
     jobs: dict[tuple[str, int], Job] = {}
     if not config.articles_path.is_dir():
-        problems.append(Problem(str(config.path.name), 1, f'articles folder "{config.articles_dir}" does not exist'))
+        problems.append(
+            Problem(str(config.path.name), 1, f'articles folder "{config.articles_dir}" does not exist')
+        )
         return Collected((), {}, tuple(problems), ())
     md = markdown_parser()
     info = ModelInfo(config)
@@ -116,7 +124,13 @@ def collect(config: SiteConfig) -> Collected:
         if article is None:
             continue
         if article.slug in slugs:
-            problems.append(Problem(shown, 1, f'article name "{article.slug}" is also used by {slugs[article.slug]}; rename one'))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    f'article name "{article.slug}" is also used by {slugs[article.slug]}; rename one',
+                )
+            )
             continue
         slugs[article.slug] = shown
         articles.append(article)

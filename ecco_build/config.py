@@ -109,9 +109,7 @@ def _build(cls: type, table: dict, where: str, text: str, path: Path) -> Any:
         else:
             expected = _default_type(f)
             if not isinstance(value, expected):
-                raise ConfigError(
-                    f'{path}: "{name}" in {where} must be a {expected.__name__}, not {value!r}'
-                )
+                raise ConfigError(f'{path}: "{name}" in {where} must be a {expected.__name__}, not {value!r}')
             values[name] = value
     return cls(**values)
 

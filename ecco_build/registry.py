@@ -39,9 +39,7 @@ class Kind:
 
 MODEL = Option("model", str, "", "Model alias from site.toml [models.*]; default: default_model.")
 PROMPT = Option("prompt", str, None, "Input text given to the model.", required=True)
-LABEL = Option(
-    "label", str, "", "Figure label for cross-references, e.g. fig-brackets.", result=False
-)
+LABEL = Option("label", str, "", "Figure label for cross-references, e.g. fig-brackets.", result=False)
 WIDTH = Option(
     "width", "choice", "body", "Layout width of the figure.", ("body", "page", "screen"), result=False
 )

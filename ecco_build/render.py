@@ -8,7 +8,6 @@ inside <script type="application/json"> with <, > and & escaped; never as raw HT
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,22 +73,33 @@ def copy_static(config: SiteConfig, out: Path) -> None:
 
 
 class Renderer:
-    def __init__(self, config: SiteConfig, jobs: dict[tuple[str, int], Job], results: dict[str, dict], out: Path):
+    def __init__(
+        self, config: SiteConfig, jobs: dict[tuple[str, int], Job], results: dict[str, dict], out: Path
+    ):
         self.config = config
         self.jobs = jobs
         self.results = results
         self.out = out
         self.env = environment(config)
         self.md = markdown_parser()
-        self.site = {"title": config.title, "description": config.description, "language": config.language,
-                     "base_url": config.base_url, "version": __version__}
+        self.site = {
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "base_url": config.base_url,
+            "version": __version__,
+        }
 
     def article(self, article: Article, live_reload: bool = False) -> Path:
         page = Page(f"{article.slug}/index.html", "../")
         directive_at = {d.line: d for d in article.directives}
         tokens = []
         for token in article.tokens:
-            directive = directive_at.get(token.map[0] + 1) if token.map and token.type in ("fence", "colon_fence") else None
+            directive = (
+                directive_at.get(token.map[0] + 1)
+                if token.map and token.type in ("fence", "colon_fence")
+                else None
+            )
             if directive is not None:
                 html = self.figure(article, directive, page)
                 token = Token("html_block", "", 0, content=html + "\n")
@@ -97,8 +107,13 @@ class Renderer:
         body = self.md.renderer.render(tokens, self.md.options, {})
         scripts = sorted({KINDS[d.kind].element for d in article.directives})
         html = self.env.get_template("article.html").render(
-            site=self.site, page=page, article=article, front=article.front, body=Markup(body),
-            scripts=scripts, live_reload=live_reload,
+            site=self.site,
+            page=page,
+            article=article,
+            front=article.front,
+            body=Markup(body),
+            scripts=scripts,
+            live_reload=live_reload,
         )
         return self._write(page, html)
 
@@ -117,13 +132,22 @@ class Renderer:
             target.write_text(text, encoding="utf-8")
             src = f"{page.root}data/{job.filename}"
         figure = {
-            "id": label, "number": directive.number, "kind": kind.name, "element": kind.element,
-            "width": directive.options.get("width", "body"), "where": directive.where,
+            "id": label,
+            "number": directive.number,
+            "kind": kind.name,
+            "element": kind.element,
+            "width": directive.options.get("width", "body"),
+            "where": directive.where,
             "caption": Markup(self.md.render(directive.caption)) if directive.caption else "",
         }
         return self.env.get_template(kind.template).render(
-            figure=figure, data=data, result=data["result"], options=directive.options,
-            payload=payload, src=src, page=page,
+            figure=figure,
+            data=data,
+            result=data["result"],
+            options=directive.options,
+            payload=payload,
+            src=src,
+            page=page,
         )
 
     def index(self, articles: list[Article], live_reload: bool = False) -> Path:

@@ -36,14 +36,16 @@ def run_jobs(
     stats = stats or RunStats()
     results: dict[str, dict[str, Any]] = {}
     misses: dict[str, list[Job]] = defaultdict(list)
+    seen: set[str] = set()
     for job in jobs:
-        if job.key in results:
-            continue
+        if job.key in seen:
+            continue  # identical directives share one job
+        seen.add(job.key)
         data = None if recompute else store.load(job)
         if data is not None:
             results[job.key] = data
             stats.reused += 1
-        elif job not in misses[job.model.alias]:
+        else:
             misses[job.model.alias].append(job)
     for alias, group in misses.items():
         from ecco_build.models import loader
@@ -52,7 +54,7 @@ def run_jobs(
         try:
             lm = loader.load(ref, loader.pick_device(device))
         except ModelLoadError as exc:
-            places = ", ".join(sorted((where or {}).get(j.key, j.kind) for j in group))
+            places = ", ".join((where or {}).get(j.key, j.kind) for j in group)
             raise ModelLoadError(
                 f"{places}: {len(group)} result(s) are not in the data folder and {exc}"
             ) from None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ecco_build.errors import EccoBuildError
 
-SITE_TOML = '''\
+SITE_TOML = """\
 # ecco-build site configuration; `ecco-build kinds` lists what directives can do.
 title = "{title}"
 description = "Interactive explanations of a language model."
@@ -18,9 +18,9 @@ name = "Your Name"
 
 [models.demo]
 source = "builtin:demo"   # the small Python code model that ships with ecco-build
-'''
+"""
 
-WELCOME = '''\
+WELCOME = """\
 ---
 title: What does the model write next?
 description: A first figure, computed by the demo model that ships with ecco-build.
@@ -40,7 +40,7 @@ The demo model completes a function, one token at a time.
 
 Edit this file in `articles/` and run `ecco-build build` again; results are stored in
 `data/` and reused until the directive changes.
-'''
+"""
 
 GITIGNORE = "_site/\n"
 

@@ -52,7 +52,7 @@ def sequence_tokens(tokenizer: Any, ids: list[int], start: int = 0) -> list[dict
     for i in range(start, len(ids)):
         before, after = texts[i - start], texts[i - start + 1]
         if after.startswith(before.rstrip("\ufffd")):
-            piece = after[len(before.rstrip("\ufffd")):]
+            piece = after[len(before.rstrip("\ufffd")) :]
             if piece.endswith("\ufffd") and i + 1 < len(ids):
                 piece = piece.rstrip("\ufffd")
         else:
@@ -68,7 +68,7 @@ def candidate_tokens(tokenizer: Any, context_id: int | None, ids: list[int]) -> 
     base = tokenizer.decode(prefix, skip_special_tokens=False) if prefix else ""
     texts = tokenizer.batch_decode([prefix + [i] for i in ids], skip_special_tokens=False)
     entries = []
-    for token_id, text in zip(ids, texts):
-        piece = text[len(base):] if text.startswith(base) else tokenizer.decode([token_id])
+    for token_id, text in zip(ids, texts, strict=True):
+        piece = text[len(base) :] if text.startswith(base) else tokenizer.decode([token_id])
         entries.append(token_entry(token_id, piece, base[-1:]))
     return entries

@@ -45,8 +45,7 @@ def corpus_files() -> list[Path]:
     files = [
         p
         for p in sorted(root.rglob("*.py"))
-        if not skip.intersection(p.relative_to(root).parts)
-        and not p.name.startswith("test_")
+        if not skip.intersection(p.relative_to(root).parts) and not p.name.startswith("test_")
     ]
     return files
 
@@ -171,9 +170,7 @@ def main() -> None:
         if step % 50 == 0 or step == args.steps - 1:
             elapsed = time.perf_counter() - start
             tokens = (step + 1) * args.batch * args.context
-            log.info(
-                "step %d/%d loss %.3f  %.0f tok/s", step, args.steps, loss.item(), tokens / elapsed
-            )
+            log.info("step %d/%d loss %.3f  %.0f tok/s", step, args.steps, loss.item(), tokens / elapsed)
     elapsed = time.perf_counter() - start
 
     args.out.mkdir(parents=True, exist_ok=True)

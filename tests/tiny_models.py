@@ -30,15 +30,32 @@ def tokenizer(style: str):
         tok.decoder = decoders.Sequence([decoders.ByteFallback(), decoders.Metaspace()])
         specials = ["<unk>", "<s>", "</s>"] + [f"<0x{b:02X}>" for b in range(256)]
         alphabet = []
-    trainer = trainers.BpeTrainer(vocab_size=400 if style == "byte" else 520, special_tokens=specials,
-                                  initial_alphabet=alphabet, show_progress=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=400 if style == "byte" else 520,
+        special_tokens=specials,
+        initial_alphabet=alphabet,
+        show_progress=False,
+    )
     tok.train_from_iterator(CORPUS * 3, trainer=trainer)
     if style == "byte":
-        return PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|endoftext|>", bos_token="<|endoftext|>",
-                                       unk_token="<|endoftext|>", pad_token="<|endoftext|>")
-    tok.post_processor = processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", tok.token_to_id("<s>"))])
-    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
-                                   pad_token="</s>", add_bos_token=True)
+        return PreTrainedTokenizerFast(
+            tokenizer_object=tok,
+            eos_token="<|endoftext|>",
+            bos_token="<|endoftext|>",
+            unk_token="<|endoftext|>",
+            pad_token="<|endoftext|>",
+        )
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A", special_tokens=[("<s>", tok.token_to_id("<s>"))]
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        pad_token="</s>",
+        add_bos_token=True,
+    )
 
 
 FAMILIES = ("gpt2", "llama")
@@ -53,13 +70,28 @@ def build(family: str, folder: Path, seed: int = 0) -> Path:
     tok = tokenizer("byte" if family in ("gpt2", "gpt_neo", "gpt_neox", "opt") else "metaspace")
     vocab = len(tok)
     if family == "gpt2":
-        config = tf.GPT2Config(vocab_size=vocab, n_positions=128, n_embd=32, n_layer=2, n_head=4,
-                               bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id)
+        config = tf.GPT2Config(
+            vocab_size=vocab,
+            n_positions=128,
+            n_embd=32,
+            n_layer=2,
+            n_head=4,
+            bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id,
+        )
         model = tf.GPT2LMHeadModel(config)
     elif family == "llama":
-        config = tf.LlamaConfig(vocab_size=vocab, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                                num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
-                                bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id)
+        config = tf.LlamaConfig(
+            vocab_size=vocab,
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            max_position_embeddings=128,
+            bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id,
+        )
         model = tf.LlamaForCausalLM(config)
     else:
         raise ValueError(family)

