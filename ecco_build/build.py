@@ -90,8 +90,10 @@ def build(
         renderer = Renderer(config, collected.jobs, results, stage)
         copy_static(config, stage)
         for article in collected.articles:
-            renderer.article(article, live_reload=live_reload)
-        renderer.index(list(collected.articles), live_reload=live_reload)
+            with template_errors(article.path):
+                renderer.article(article, live_reload=live_reload)
+        with template_errors("the index page"):
+            renderer.index(list(collected.articles), live_reload=live_reload)
         (stage / ".nojekyll").write_text("")  # GitHub Pages: serve folders starting with _ too
     for warning in warnings:
         log.warning("%s", warning)
@@ -104,6 +106,21 @@ def build(
         tuple(warnings),
         time.perf_counter() - start,
     )
+
+
+@contextmanager
+def template_errors(what: str) -> Iterator[None]:
+    """A broken template (often a site's own override) is a user error with its file and line."""
+    import jinja2
+
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as exc:
+        raise EccoBuildError(
+            f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise EccoBuildError(f"rendering {what} failed in a template: {exc}") from None
 
 
 @contextmanager

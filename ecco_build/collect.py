@@ -14,7 +14,7 @@ from ecco_build.errors import ModelLoadError, Problem, did_you_mean, display_pat
 from ecco_build.models import loader
 from ecco_build.plan import Job, make_job
 
-CAUSAL_KINDS = {"generate"}
+CAUSAL_KINDS = {"generate", "saliency"}
 
 
 @dataclass(frozen=True)

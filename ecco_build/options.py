@@ -21,7 +21,7 @@ class Option:
     """
 
     name: str
-    type: type | str  # str, int, float, bool, "list[str]", or "choice"
+    type: type | str  # str, int, float, bool, "list[str]", "choice" or "choices" (a list of them)
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
@@ -34,12 +34,16 @@ class Option:
     def type_name(self) -> str:
         if self.type == "choice":
             return " | ".join(self.choices)
+        if self.type == "choices":
+            return "list of " + " | ".join(self.choices)
         return self.type if isinstance(self.type, str) else self.type.__name__
 
     def from_text(self, text: str) -> Any:
         """Coerce the raw text of a `:key: value` line."""
         if self.type is str or self.type == "choice":
             value = _yaml(text) if text[:1] in "\"'" else text
+        elif self.type == "choices" and text[:1] != "[":
+            value = [part.strip() for part in text.split(",")]
         else:
             value = _yaml(text)
         return self.check(value)
@@ -53,6 +57,18 @@ class Option:
                     f'"{value}" is not a valid {self.name}; choose one of: {", ".join(self.choices)}'
                 )
             return value
+        if kind == "choices":
+            value = [value] if isinstance(value, str) else value
+            if not isinstance(value, list) or not value:
+                raise OptionError(
+                    f"{self.name} must be one name or a list, like [{', '.join(self.choices[:2])}]"
+                )
+            for item in value:
+                if item not in self.choices:
+                    raise OptionError(
+                        f'"{item}" is not a valid {self.name}; choose from: {", ".join(self.choices)}'
+                    )
+            return list(dict.fromkeys(value))
         if kind == "list[str]":
             if isinstance(value, str):
                 value = [value]

@@ -55,6 +55,8 @@ GENERATION = (
     Option("stop_at_eos", bool, True, "Stop when the model emits its end-of-text token."),
 )
 
+SALIENCY_METHODS = ("integrated_gradients", "gradient_x_input", "gradient", "occlusion")
+
 KINDS: dict[str, Kind] = {
     "generate": Kind(
         name="generate",
@@ -69,5 +71,74 @@ KINDS: dict[str, Kind] = {
         ),
         compute="ecco_build.analyses.generate:compute",
         element="ecco-generate",
+    ),
+    "saliency": Kind(
+        name="saliency",
+        doc="Which input tokens drive each output token (hover an output token).",
+        version=1,
+        options=(
+            MODEL,
+            PROMPT,
+            Option(
+                "target",
+                str,
+                "",
+                "Continuation to explain instead of generating one (text after the prompt).",
+            ),
+            *GENERATION,
+            Option(
+                "method",
+                "choices",
+                ["integrated_gradients"],
+                "Attribution method(s); several share one model load.",
+                SALIENCY_METHODS,
+            ),
+            Option(
+                "target_scalar",
+                "choice",
+                "log_probability",
+                "What is attributed: the output token's log-probability, probability or logit.",
+                ("log_probability", "probability", "logit"),
+            ),
+            Option("foil", str, "", 'Contrast token: attribute log p(output) − log p(foil), e.g. " Paris".'),
+            Option(
+                "baseline",
+                "choice",
+                "zero",
+                "Integrated-gradients / occlusion baseline embedding.",
+                ("zero", "pad", "unk", "mask", "eos"),
+            ),
+            Option(
+                "n_steps",
+                int,
+                50,
+                "Integrated-gradients quadrature steps (Gauss-Legendre).",
+                minimum=1,
+                maximum=1000,
+            ),
+            Option(
+                "tolerance",
+                float,
+                0.01,
+                "Double the IG steps (up to 800) while the worst convergence delta "
+                "exceeds this fraction of |f(x) - f(baseline)|; 0 keeps n_steps fixed.",
+                minimum=0,
+                maximum=1,
+            ),
+            Option(
+                "batch_size", int, 0, "Integrated-gradients steps per forward pass (0: automatic).", minimum=0
+            ),
+            Option(
+                "view",
+                "choice",
+                "minimal",
+                "minimal: shaded tokens; detailed: bars and values.",
+                ("minimal", "detailed"),
+                result=False,
+            ),
+            *PRESENTATION,
+        ),
+        compute="ecco_build.analyses.saliency:compute",
+        element="ecco-saliency",
     ),
 }

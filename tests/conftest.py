@@ -15,6 +15,19 @@ def tiny_model_dir(tmp_path_factory) -> dict[str, Path]:
     return {family: tiny_models.build(family, root / family) for family in tiny_models.FAMILIES}
 
 
+@pytest.fixture(scope="session")
+def causal_models(tmp_path_factory):
+    """Loaded tiny models of every supported causal family, built once per session."""
+    from ecco_build.models import loader
+
+    root = tmp_path_factory.mktemp("causal")
+    loaded = {}
+    for family in tiny_models.ALL_CAUSAL:
+        folder = tiny_models.build(family, root / family)
+        loaded[family] = loader.load(loader.ModelRef(family, str(folder), folder, None, "", "float32"), "cpu")
+    return loaded
+
+
 def write_site(root: Path, articles: dict[str, str], models: dict[str, Path], extra: str = "") -> Path:
     """A site folder with the given articles (name → Markdown) and model aliases."""
     root.mkdir(parents=True, exist_ok=True)

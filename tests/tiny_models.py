@@ -59,6 +59,7 @@ def tokenizer(style: str):
 
 
 FAMILIES = ("gpt2", "llama")
+ALL_CAUSAL = ("gpt2", "gpt_neo", "gpt_neox", "opt", "llama", "mistral", "qwen2", "gemma")
 
 
 def build(family: str, folder: Path, seed: int = 0) -> Path:
@@ -80,8 +81,15 @@ def build(family: str, folder: Path, seed: int = 0) -> Path:
             eos_token_id=tok.eos_token_id,
         )
         model = tf.GPT2LMHeadModel(config)
-    elif family == "llama":
-        config = tf.LlamaConfig(
+    elif family in ("llama", "mistral", "qwen2", "gemma"):
+        config_class, model_class = {
+            "llama": (tf.LlamaConfig, tf.LlamaForCausalLM),
+            "mistral": (tf.MistralConfig, tf.MistralForCausalLM),
+            "qwen2": (tf.Qwen2Config, tf.Qwen2ForCausalLM),
+            "gemma": (tf.GemmaConfig, tf.GemmaForCausalLM),
+        }[family]
+        extra = {"head_dim": 8} if family == "gemma" else {}
+        config = config_class(
             vocab_size=vocab,
             hidden_size=32,
             intermediate_size=64,
@@ -91,8 +99,49 @@ def build(family: str, folder: Path, seed: int = 0) -> Path:
             max_position_embeddings=128,
             bos_token_id=tok.bos_token_id,
             eos_token_id=tok.eos_token_id,
+            pad_token_id=tok.pad_token_id,
+            **extra,
         )
-        model = tf.LlamaForCausalLM(config)
+        model = model_class(config)
+    elif family == "gpt_neo":
+        config = tf.GPTNeoConfig(
+            vocab_size=vocab,
+            max_position_embeddings=128,
+            hidden_size=32,
+            num_layers=2,
+            num_heads=4,
+            attention_types=[[["global", "local"], 1]],
+            window_size=8,
+            bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id,
+        )
+        model = tf.GPTNeoForCausalLM(config)
+    elif family == "gpt_neox":
+        config = tf.GPTNeoXConfig(
+            vocab_size=vocab,
+            max_position_embeddings=128,
+            hidden_size=32,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            intermediate_size=64,
+            bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id,
+        )
+        model = tf.GPTNeoXForCausalLM(config)
+    elif family == "opt":
+        config = tf.OPTConfig(
+            vocab_size=vocab,
+            max_position_embeddings=128,
+            hidden_size=32,
+            num_hidden_layers=2,
+            ffn_dim=64,
+            num_attention_heads=4,
+            word_embed_proj_dim=32,
+            bos_token_id=tok.bos_token_id,
+            eos_token_id=tok.eos_token_id,
+            pad_token_id=tok.pad_token_id,
+        )
+        model = tf.OPTForCausalLM(config)
     else:
         raise ValueError(family)
     folder.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,7 @@ def generate_steps(
         logits = out.logits[0, -1].float().cpu()  # (vocab,)
         probs = logits.softmax(-1)
         chosen = pick_next(logits, options, generator)
-        top = probs.topk(options["candidates"])
+        top = probs.topk(options.get("candidates", 1))  # saliency needs no candidates
         steps.append(
             {"p": float(probs[chosen]), "top_ids": top.indices.tolist(), "top_p": top.values.tolist()}
         )

@@ -1,0 +1,280 @@
+"""Input saliency: how much each input token drives each output token.
+
+For output token t the target is a scalar of the model's prediction at position t-1:
+log p(t) by default, p(t) or the logit as options, and log p(t) − log p(foil) when a foil
+is given. Attributions are taken with respect to the input token embeddings.
+
+Methods:
+  integrated_gradients  Sundararajan, Taly & Yan (2017), "Axiomatic Attribution for Deep
+                        Networks"; Gauss–Legendre quadrature over the straight path from a
+                        baseline, with the completeness gap ("convergence delta") recorded.
+  gradient_x_input      Shrikumar et al. (2016) / Denil et al. (2014).
+  gradient              Simonyan, Vedaldi & Zisserman (2013): the gradient's L2 norm.
+  occlusion             Zeiler & Fergus (2014): replace one input embedding by the baseline
+                        and measure the change of the target; a gradient-free cross-check.
+
+A causal model sees only its prefix at each position, so one forward pass over the whole
+sequence serves every target at once, and the gradients of all targets come from one
+batched backward (vmap over the vector-Jacobian product), not one model run per target.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+from ecco_build.analyses.generate import encode_prompt, generate_steps
+from ecco_build.errors import EccoBuildError
+from ecco_build.models import adapters
+from ecco_build.models.loader import LoadedModel
+from ecco_build.tokens import candidate_tokens, sequence_tokens
+
+log = logging.getLogger(__name__)
+
+# Automatic IG chunking keeps (steps in a chunk) × (sequence length) × (targets) bounded.
+AUTO_CHUNK_BUDGET = 2**16
+MAX_IG_STEPS = 800
+
+ScoreFn = Callable[[torch.Tensor], torch.Tensor]  # (batch, T, d) → (batch, targets)
+
+
+def score_function(
+    lm: LoadedModel, ids: torch.Tensor, positions: torch.Tensor, scalar: str, foils: torch.Tensor | None
+) -> ScoreFn:
+    """f(embeds) → (batch, n_targets): the target scalar for each output position.
+
+    Only the positions that predict a target are unembedded; the full-vocabulary logits at
+    every position are never formed.
+    """
+    chosen = ids[positions]  # (n,)
+
+    def scores(embeds: torch.Tensor) -> torch.Tensor:
+        hidden = adapters.final_hidden(lm.model, embeds)[:, positions - 1]  # (batch, n, d)
+        logits = adapters.unembed(lm.model, hidden).float()  # (batch, n, vocab)
+        if scalar == "logit":
+            values = logits
+        elif scalar == "probability":
+            values = logits.softmax(-1)
+        else:
+            values = logits.log_softmax(-1)
+        index = chosen.expand(values.shape[0], -1).unsqueeze(-1)
+        out = values.gather(-1, index).squeeze(-1)  # (batch, n)
+        if foils is not None:
+            out = out - values.gather(-1, foils.expand(values.shape[0], -1).unsqueeze(-1)).squeeze(-1)
+        return out
+
+    return scores
+
+
+def gradients(
+    scores: ScoreFn, embeds: torch.Tensor, batched: bool = True
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradients of every target w.r.t. `embeds`: (n, batch, T, d), and the scores (batch, n)."""
+    embeds = embeds.detach().requires_grad_(True)
+    values = scores(embeds)  # (batch, n)
+    n = values.shape[1]
+    if batched:
+        try:
+            basis = torch.eye(n, device=values.device, dtype=values.dtype)  # one row per target
+            basis = basis.unsqueeze(1).expand(n, values.shape[0], n)  # (n, batch, n)
+            (grads,) = torch.autograd.grad(values, embeds, grad_outputs=basis, is_grads_batched=True)
+            return grads, values.detach()
+        except RuntimeError as exc:  # an op without a batching rule: fall back to a loop
+            log.debug("batched backward unavailable (%s); using one backward per target", exc)
+    grads = torch.stack(
+        [torch.autograd.grad(values[:, i].sum(), embeds, retain_graph=i < n - 1)[0] for i in range(n)]
+    )
+    return grads, values.detach()
+
+
+def gauss_legendre(n_steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes in (0, 1) and weights summing to 1 for ∫₀¹ f(α) dα."""
+    x, w = np.polynomial.legendre.leggauss(n_steps)
+    return 0.5 * (x + 1), 0.5 * w
+
+
+def integrated_gradients(
+    scores: ScoreFn, x: torch.Tensor, base: torch.Tensor, n_steps: int, chunk: int, batched: bool = True
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """For inputs x and baseline base (T, d): attributions (n, T, d), convergence deltas (n,)
+    and the scores (2, n) of x and of the baseline."""
+    nodes, weights = gauss_legendre(n_steps)
+    nodes_t = torch.tensor(nodes, dtype=x.dtype, device=x.device)
+    weights_t = torch.tensor(weights, dtype=torch.float32, device=x.device)
+    total = None
+    for start in range(0, n_steps, chunk):
+        alphas = nodes_t[start : start + chunk]
+        path = base + alphas[:, None, None] * (x - base)  # (c, T, d)
+        grads, _ = gradients(scores, path, batched)  # (n, c, T, d)
+        part = (grads.float() * weights_t[start : start + chunk, None, None]).sum(1)  # (n, T, d)
+        total = part if total is None else total + part
+    attributions = (x - base).float() * total  # (n, T, d)
+    with torch.no_grad():
+        gap = scores(torch.stack([x, base])).float()  # (2, n): f(x), f(baseline)
+    delta = attributions.sum((1, 2)) - (gap[0] - gap[1])
+    return attributions, delta, gap
+
+
+def adaptive_integrated_gradients(
+    scores: ScoreFn, x: torch.Tensor, base: torch.Tensor, options: dict[str, Any], work: int, batched: bool
+) -> tuple[torch.Tensor, dict[str, Any]]:
+    """IG at :n_steps:, doubling the steps while the worst relative convergence delta exceeds
+    :tolerance: (up to MAX_IG_STEPS). Models with RMSNorm and a zero baseline need this: the
+    norm of a near-zero input changes sharply close to α = 0, which 50 nodes underresolve."""
+    steps = options["n_steps"]
+    while True:
+        chunk = options["batch_size"] or max(1, min(steps, AUTO_CHUNK_BUDGET // max(1, work)))
+        attributions, delta, gap = integrated_gradients(scores, x, base, steps, chunk, batched)
+        worst = worst_relative_delta(
+            {"delta": delta.tolist(), "f_x": gap[0].tolist(), "f_baseline": gap[1].tolist()}
+        )
+        tolerance = options["tolerance"]
+        if not tolerance or worst <= tolerance or steps * 2 > max(MAX_IG_STEPS, options["n_steps"]):
+            break
+        log.info("IG delta %.3g > tolerance %.3g at %d steps; trying %d", worst, tolerance, steps, steps * 2)
+        steps *= 2
+    return attributions, {
+        "n_steps": steps,
+        "n_steps_requested": options["n_steps"],
+        "tolerance": options["tolerance"],
+        "baseline": options["baseline"],
+        "delta": delta.tolist(),
+        "f_x": gap[0].tolist(),
+        "f_baseline": gap[1].tolist(),
+        "worst_relative_delta": worst,
+    }
+
+
+def occlusion(scores: ScoreFn, x: torch.Tensor, base: torch.Tensor, chunk: int) -> torch.Tensor:
+    """(n, T, 1): f(x) − f(x with position j replaced by the baseline), for each j."""
+    T = x.shape[0]
+    with torch.no_grad():
+        full = scores(x[None])[0]  # (n,)
+        changes = []
+        for start in range(0, T, chunk):
+            js = torch.arange(start, min(T, start + chunk), device=x.device)
+            variants = x.expand(len(js), -1, -1).clone()  # (c, T, d)
+            variants[torch.arange(len(js)), js] = base[js]
+            changes.append(full - scores(variants))  # (c, n)
+    return torch.cat(changes).T.unsqueeze(-1)  # (n, T, 1)
+
+
+def baseline_embeddings(lm: LoadedModel, x: torch.Tensor, kind: str) -> torch.Tensor:
+    if kind == "zero":
+        return torch.zeros_like(x)
+    tok = lm.tokenizer
+    token_id = {
+        "pad": tok.pad_token_id,
+        "unk": tok.unk_token_id,
+        "mask": tok.mask_token_id,
+        "eos": tok.eos_token_id,
+    }[kind]
+    if token_id is None:
+        raise EccoBuildError(f"this tokenizer has no {kind} token; use :baseline: zero or another token")
+    embedding = adapters.token_embedding(lm.model)(torch.tensor([token_id], device=x.device))[0]
+    return embedding.detach().expand_as(x).clone()
+
+
+def single_token(lm: LoadedModel, text: str, option: str) -> int:
+    ids = lm.tokenizer(text, add_special_tokens=False)["input_ids"]
+    if len(ids) != 1:
+        pieces = [lm.tokenizer.decode([i]) for i in ids]
+        raise EccoBuildError(
+            f":{option}: {text!r} is {len(ids)} tokens {pieces}, not one; choose a single token"
+        )
+    return ids[0]
+
+
+def sequence(lm: LoadedModel, options: dict[str, Any]) -> tuple[list[int], list[int], list[dict] | None]:
+    """Prompt ids, output ids and (when generated) the per-step candidates."""
+    prompt_ids = encode_prompt(lm, options["prompt"])
+    if options["target"]:
+        return prompt_ids, lm.tokenizer(options["target"], add_special_tokens=False)["input_ids"], None
+    new_ids, steps = generate_steps(lm, prompt_ids, options)
+    return prompt_ids, new_ids, steps
+
+
+def attribute(
+    lm: LoadedModel, ids: list[int], prompt_length: int, options: dict[str, Any], batched: bool = True
+) -> dict[str, dict[str, Any]]:
+    """Every requested method's per-target rows over the positions before each target."""
+    device = lm.device
+    ids_t = torch.tensor(ids, device=device)
+    positions = torch.arange(max(prompt_length, 1), len(ids), device=device)
+    foils = None
+    if options["foil"]:
+        foil = single_token(lm, options["foil"], "foil")
+        foils = torch.full_like(positions, foil)
+    scores = score_function(lm, ids_t, positions, options["target_scalar"], foils)
+    with torch.no_grad():
+        x = adapters.token_embedding(lm.model)(ids_t).detach()  # (T, d)
+    base = baseline_embeddings(lm, x, options["baseline"])
+    n, T = len(positions), len(ids)
+    out: dict[str, dict[str, Any]] = {}
+    for method in options["method"]:
+        extra: dict[str, Any] = {}
+        if method == "integrated_gradients":
+            attributions, extra = adaptive_integrated_gradients(scores, x, base, options, T * n, batched)
+        elif method in ("gradient_x_input", "gradient"):
+            grads, _ = gradients(scores, x[None], batched)  # (n, 1, T, d)
+            attributions = grads[:, 0].float() * (x.float() if method == "gradient_x_input" else 1.0)
+        else:
+            attributions = occlusion(scores, x, base, max(1, AUTO_CHUNK_BUDGET // max(1, T * n)))
+            extra = {"baseline": options["baseline"]}
+        out[method] = {**rows(attributions, positions.tolist(), signed=method != "gradient"), **extra}
+    return out
+
+
+def rows(attributions: torch.Tensor, positions: list[int], signed: bool) -> dict[str, list]:
+    """Per target, over positions < target: signed sum, L2 norm and display share (norm / Σ norm)."""
+    signed_rows, norm_rows, share_rows = [], [], []
+    for i, position in enumerate(positions):
+        a = attributions[i, :position].detach().float()  # (position, d)
+        norm = a.norm(dim=-1)
+        total = float(norm.sum())
+        signed_rows.append(a.sum(-1).tolist() if signed else None)
+        norm_rows.append(norm.tolist())
+        share_rows.append((norm / total).tolist() if total > 0 else [0.0] * position)
+    result = {"norm": norm_rows, "share": share_rows}
+    if signed:
+        result["signed"] = signed_rows
+    return result
+
+
+def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
+    if lm.is_encoder:
+        raise EccoBuildError("saliency needs a causal (text-generating) model")
+    prompt_ids, output_ids, steps = sequence(lm, options)
+    if not output_ids:
+        raise EccoBuildError(
+            "there is no output token to explain; give :target: text or generate more tokens"
+        )
+    ids = prompt_ids + output_ids
+    methods = attribute(lm, ids, len(prompt_ids), options)
+    result: dict[str, Any] = {
+        "prompt_length": len(prompt_ids),
+        "tokens": sequence_tokens(lm.tokenizer, ids),
+        "targets": list(range(max(len(prompt_ids), 1), len(ids))),
+        "target_scalar": options["target_scalar"],
+        "foil": candidate_tokens(lm.tokenizer, None, [single_token(lm, options["foil"], "foil")])[0]
+        if options["foil"]
+        else None,
+        "methods": methods,
+    }
+    if steps is not None:
+        result["probabilities"] = [s["p"] for s in steps]
+    return result
+
+
+def worst_relative_delta(method: dict[str, Any]) -> float:
+    """max over targets of |delta| / |f(x) − f(baseline)|, the figure notes' faithfulness check."""
+    worst = 0.0
+    for d, fx, fb in zip(method["delta"], method["f_x"], method["f_baseline"], strict=True):
+        gap = abs(fx - fb)
+        worst = max(worst, abs(d) / gap if gap > 0 else (0.0 if abs(d) == 0 else math.inf))
+    return worst

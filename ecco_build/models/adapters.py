@@ -1,0 +1,90 @@
+"""Model internals by architecture family, keyed on `config.model_type`.
+
+A few small functions that know, per family, where the token embedding, the transformer
+blocks, the final norm, the unembedding and each block's MLP down-projection live. An
+unknown family is an error naming the supported ones, never a silent guess.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from ecco_build.errors import EccoBuildError
+
+# model_type → (path to the base model, blocks, final norm, MLP down-projection in a block)
+FAMILIES: dict[str, tuple[str, str, str | None, str]] = {
+    "gpt2": ("transformer", "h", "ln_f", "mlp.c_proj"),
+    "gpt_neo": ("transformer", "h", "ln_f", "mlp.c_proj"),
+    "gpt_neox": ("gpt_neox", "layers", "final_layer_norm", "mlp.dense_4h_to_h"),
+    "opt": ("model.decoder", "layers", "final_layer_norm", "fc2"),
+    "llama": ("model", "layers", "norm", "mlp.down_proj"),
+    "mistral": ("model", "layers", "norm", "mlp.down_proj"),
+    "qwen2": ("model", "layers", "norm", "mlp.down_proj"),
+    "gemma": ("model", "layers", "norm", "mlp.down_proj"),
+    "gemma2": ("model", "layers", "norm", "mlp.down_proj"),
+    "bert": ("bert", "encoder.layer", None, "output.dense"),
+    "roberta": ("roberta", "encoder.layer", None, "output.dense"),
+    "distilbert": ("distilbert", "transformer.layer", None, "ffn.lin2"),
+}
+
+
+class UnsupportedModel(EccoBuildError):
+    pass
+
+
+def _family(model: Any) -> tuple[str, str, str | None, str]:
+    model_type = model.config.model_type
+    if model_type not in FAMILIES:
+        raise UnsupportedModel(
+            f'model type "{model_type}" is not supported yet; supported: {", ".join(sorted(FAMILIES))}'
+        )
+    return FAMILIES[model_type]
+
+
+def _get(root: Any, dotted: str) -> Any:
+    for name in dotted.split("."):
+        root = getattr(root, name)
+    return root
+
+
+def base_model(model: Any) -> Any:
+    """The headless model; bare encoders (AutoModel) are their own base."""
+    path = _family(model)[0]
+    first = path.split(".")[0]
+    return _get(model, path) if hasattr(model, first) else model
+
+
+def blocks(model: Any) -> list[Any]:
+    return list(_get(base_model(model), _family(model)[1]))
+
+
+def final_norm(model: Any) -> Any | None:
+    name = _family(model)[2]
+    return _get(base_model(model), name) if name else None
+
+
+def mlp_down(block: Any, model: Any) -> Any:
+    """The MLP down-projection of a block; its input is the neuron activation vector (d_ff)."""
+    return _get(block, _family(model)[3])
+
+
+def token_embedding(model: Any) -> torch.nn.Module:
+    return model.get_input_embeddings()
+
+
+def unembed(model: Any, hidden: torch.Tensor) -> torch.Tensor:
+    """Logits from final-normed hidden states (..., d_model) → (..., vocab), with any
+    final soft-capping the model applies (Gemma 2)."""
+    logits = model.get_output_embeddings()(hidden)
+    cap = getattr(model.config, "final_logit_softcapping", None)
+    if cap:
+        logits = torch.tanh(logits / cap) * cap
+    return logits
+
+
+def final_hidden(model: Any, inputs_embeds: torch.Tensor) -> torch.Tensor:
+    """Last hidden state after the final norm, (batch, positions, d_model), from embeddings."""
+    _family(model)
+    return base_model(model)(inputs_embeds=inputs_embeds).last_hidden_state

@@ -1,0 +1,151 @@
+// <ecco-saliency>: hover, focus or tap an output token to shade every earlier token by its
+// share of the attribution. Click (or Enter) pins; arrow keys move; a switcher picks the
+// method when several were computed; data-view="detailed" adds a bar and value per token.
+import { hydrate, loadData, showError } from "./ecco-data.js";
+import { diverging, legend, sequential } from "./ecco-scale.js";
+import { appendToken, display, tokenNode } from "./ecco-tokens.js";
+
+const SEQUENTIAL = "linear-gradient(to right, rgba(31,95,191,0.08), rgba(31,95,191,1))";
+const DIVERGING = "linear-gradient(to right, rgba(200,55,45,1), rgba(200,55,45,0.08), rgba(31,95,191,0.08), rgba(31,95,191,1))";
+
+function signedText(value) {
+  return `${value >= 0 ? "+" : "−"}${Math.abs(value).toPrecision(2)}`;
+}
+
+class EccoSaliency extends HTMLElement {
+  async connectedCallback() {
+    if (this.view) return;
+    try {
+      this.data = await loadData(this);
+    } catch (error) {
+      showError(this, error);
+      return;
+    }
+    this.detailed = this.dataset.view === "detailed";
+    this.method = Object.keys(this.data.result.methods)[0];
+    this.pinned = null;
+    this.view = this.render();
+    hydrate(this, this.view);
+    this.select(0);
+  }
+
+  render() {
+    const { tokens, targets } = this.data.result;
+    const view = document.createElement("div");
+    view.className = "ecco-saliency-view";
+    const methods = Object.keys(this.data.result.methods);
+    if (methods.length > 1) view.append(this.switcher(methods));
+    const line = document.createElement("div");
+    line.className = "ecco-token-line";
+    this.nodes = [];
+    this.outputs = [];
+    tokens.forEach((token, i) => {
+      const step = targets.indexOf(i);
+      const node = tokenNode(token, step >= 0 ? "button" : "span");
+      if (step >= 0) {
+        node.type = "button";
+        node.classList.add("output");
+        node.dataset.step = String(step);
+        node.tabIndex = step === 0 ? 0 : -1;
+        node.setAttribute("aria-pressed", "false");
+        node.addEventListener("pointerenter", () => this.select(step));
+        node.addEventListener("focus", () => this.select(step));
+        node.addEventListener("click", () => this.pin(step));
+        node.addEventListener("keydown", (event) => this.onKey(event, step));
+        this.outputs.push(node);
+      } else {
+        node.classList.add("prompt");
+      }
+      const value = document.createElement("small");
+      value.className = "ecco-share";
+      node.append(value);
+      this.nodes.push(node);
+      appendToken(line, node, token);
+    });
+    line.addEventListener("pointerleave", () => this.select(this.pinned ?? 0));
+    this.legendSlot = document.createElement("div");
+    this.status = document.createElement("p");
+    this.status.className = "ecco-saliency-status";
+    this.status.setAttribute("aria-live", "polite");
+    view.append(line, this.legendSlot, this.status);
+    return view;
+  }
+
+  switcher(methods) {
+    const label = document.createElement("label");
+    label.className = "ecco-switcher";
+    label.append("Method: ");
+    const select = document.createElement("select");
+    for (const name of methods) {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = name.replaceAll("_", " ");
+      select.append(option);
+    }
+    select.addEventListener("change", () => {
+      this.method = select.value;
+      this.select(this.current ?? 0);
+    });
+    label.append(select);
+    return label;
+  }
+
+  onKey(event, step) {
+    const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = Math.min(this.outputs.length - 1, Math.max(0, step + moves[event.key]));
+    this.outputs[step].tabIndex = -1;
+    this.outputs[next].tabIndex = 0;
+    this.outputs[next].focus();
+  }
+
+  pin(step) {
+    this.pinned = this.pinned === step ? null : step;
+    this.outputs.forEach((node, i) => node.setAttribute("aria-pressed", String(i === this.pinned)));
+    this.select(step);
+  }
+
+  select(step) {
+    if (!this.outputs.length) return;
+    this.current = step;
+    const { tokens, targets } = this.data.result;
+    const method = this.data.result.methods[this.method];
+    const position = targets[step];
+    const share = method.share[step];
+    const signed = this.detailed && method.signed ? method.signed[step] : null;
+    const top = Math.max(...share, 1e-12);
+    const topSigned = signed ? Math.max(...signed.map(Math.abs), 1e-12) : 1;
+    this.nodes.forEach((node, i) => {
+      const value = node.querySelector(".ecco-share");
+      node.classList.toggle("is-target", i === position);
+      node.classList.toggle("is-later", i > position);
+      node.classList.toggle("is-selected", i === position);
+      if (i < position) {
+        const colour = signed ? diverging(signed[i] / topSigned) : sequential(share[i] / top);
+        node.style.background = colour.background;
+        node.dataset.level = colour.dark ? "dark" : "light";
+        node.dataset.share = String(share[i]);
+        value.textContent = this.detailed ? (signed ? signedText(signed[i]) : `${(100 * share[i]).toFixed(1)}%`) : "";
+        if (this.detailed) node.style.setProperty("--bar", String(share[i] / top));
+      } else {
+        node.style.background = "";
+        delete node.dataset.level;
+        delete node.dataset.share;
+        value.textContent = "";
+        node.style.removeProperty("--bar");
+      }
+    });
+    this.legendSlot.replaceChildren(
+      signed
+        ? legend("signed attribution", signedText(-topSigned), signedText(topSigned), DIVERGING)
+        : legend("share of attribution", "0%", `${(100 * top).toFixed(1)}%`, SEQUENTIAL),
+    );
+    const strongest = share.indexOf(Math.max(...share));
+    this.status.textContent =
+      `Output token ${step + 1}, “${display(tokens[position])}”: strongest input “${display(tokens[strongest])}” ` +
+      `(${(100 * share[strongest]).toFixed(1)}% of the attribution, ${this.method.replaceAll("_", " ")}).`;
+  }
+}
+
+customElements.define("ecco-saliency", EccoSaliency);

@@ -1,0 +1,87 @@
+"""<ecco-saliency> in headless Debian Chromium: shading follows the JSON, keyboard, independence."""
+
+import json
+
+import pytest
+
+from ecco_build.build import build
+from tests.browser import browser_page, serve
+
+pytestmark = pytest.mark.browser
+
+ARTICLE = """
+---
+title: Saliency
+---
+:::{saliency}
+:prompt: def area(width, height):
+:max_new_tokens: 4
+:method: [integrated_gradients, gradient_x_input]
+:n_steps: 8
+First.
+:::
+
+:::{saliency}
+:prompt: "for i in range(10):"
+:target: " print(i)"
+:method: occlusion
+:view: detailed
+Second.
+:::
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, tiny_model_dir):
+    from tests.conftest import write_site
+
+    root = write_site(
+        tmp_path_factory.mktemp("sal") / "site", {"s.md": ARTICLE}, {"tiny": tiny_model_dir["gpt2"]}
+    )
+    build(root)
+    return root
+
+
+def shares(figure):
+    return figure.locator(".ecco-saliency-view .ecco-token").evaluate_all(
+        "nodes => nodes.map(n => n.dataset.share === undefined ? null : Number(n.dataset.share))"
+    )
+
+
+def test_hover_shades_inputs_by_json_values(site):
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "s/index.html")
+        first, second = page.locator("ecco-saliency").nth(0), page.locator("ecco-saliency").nth(1)
+        first.locator("button.output").first.wait_for()
+        data = json.loads(first.locator("script[type='application/json']").text_content())["result"]
+        second_before = shares(second)
+        for step in (1, 3):
+            first.locator("button.output").nth(step).hover()
+            expected = data["methods"]["integrated_gradients"]["share"][step]
+            got = shares(first)
+            position = data["targets"][step]
+            assert got[:position] == pytest.approx(expected, abs=1e-9)
+            assert all(v is None for v in got[position:])
+            status = first.locator(".ecco-saliency-status").inner_text()
+            assert status.startswith(f"Output token {step + 1},")
+        # The method switcher changes the shading to the other method's values.
+        first.locator("select").select_option("gradient_x_input")
+        expected = data["methods"]["gradient_x_input"]["share"][3]
+        assert shares(first)[: data["targets"][3]] == pytest.approx(expected, abs=1e-9)
+        assert shares(second) == second_before
+        assert page.errors == []
+
+
+def test_keyboard_moves_between_outputs(site):
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "s/index.html")
+        second = page.locator("ecco-saliency").nth(1)
+        outputs = second.locator("button.output")
+        outputs.first.focus()
+        page.keyboard.press("ArrowRight")
+        assert second.locator(".ecco-saliency-status").inner_text().startswith("Output token 2,")
+        data = json.loads(second.locator("script[type='application/json']").text_content())["result"]
+        signed = data["methods"]["occlusion"]["signed"][1]
+        values = second.locator(".ecco-saliency-view .ecco-token .ecco-share").all_inner_texts()
+        top = max(abs(v) for v in signed)
+        assert values[0].replace("−", "-") == f"{signed[0]:+.2g}" or top == 0
