@@ -14,7 +14,7 @@ from ecco_build.errors import ModelLoadError, Problem, did_you_mean, display_pat
 from ecco_build.models import loader
 from ecco_build.plan import Job, make_job
 
-CAUSAL_KINDS = {"generate", "saliency"}
+CAUSAL_KINDS = {"generate", "saliency", "layer-predictions", "rankings", "rankings-watch"}
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,16 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
                     f"{model_type} encoder; use a causal model such as builtin:demo",
                 )
             )
+        for text in directive.options.get("watch") or []:
+            pieces = loader.token_pieces(ref, text)
+            if len(pieces) != 1 and not (directive.options.get("first_token") and pieces):
+                problems.append(
+                    Problem(
+                        *where,
+                        f":watch: {text!r} is {len(pieces)} tokens {pieces}, not one; watch a single "
+                        "token or set :first_token: true to score it by its first token",
+                    )
+                )
         limit = loader.context_length(model_config)
         prompt = directive.options.get("prompt")
         if limit and isinstance(prompt, str):

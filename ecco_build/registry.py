@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ecco_build.options import Option
 
@@ -53,6 +53,21 @@ GENERATION = (
     Option("top_p", float, 1.0, "Nucleus sampling mass (1: no limit).", minimum=0.01, maximum=1),
     Option("seed", int, 0, "Random seed for sampling.", minimum=0),
     Option("stop_at_eos", bool, True, "Stop when the model emits its end-of-text token."),
+)
+
+TARGET = Option(
+    "target", str, "", "Continuation to explain instead of generating one (text after the prompt)."
+)
+POSITION = Option(
+    "position",
+    int,
+    -1,
+    "Token index (0-based over prompt + output) whose next-token prediction is shown; negative counts back "
+    "from the end of the prompt (-1: the last prompt token).",
+)
+NO_GENERATION = (
+    replace(GENERATION[0], default=0, minimum=0, doc="Tokens to generate first (0: none)."),
+    *GENERATION[1:],
 )
 
 SALIENCY_METHODS = ("integrated_gradients", "gradient_x_input", "gradient", "occlusion")
@@ -140,5 +155,44 @@ KINDS: dict[str, Kind] = {
         ),
         compute="ecco_build.analyses.saliency:compute",
         element="ecco-saliency",
+    ),
+    "layer-predictions": Kind(
+        name="layer-predictions",
+        doc="Logit lens: the top-k next tokens at every layer for one position.",
+        version=1,
+        options=(
+            MODEL,
+            PROMPT,
+            TARGET,
+            *NO_GENERATION,
+            POSITION,
+            Option("top_k", int, 10, "Candidates shown per layer.", minimum=1, maximum=50),
+            *PRESENTATION,
+        ),
+        compute="ecco_build.analyses.lens:layer_predictions",
+        element="ecco-layer-predictions",
+    ),
+    "rankings": Kind(
+        name="rankings",
+        doc="Logit lens: the rank of each output token at every layer (heatmap).",
+        version=1,
+        options=(MODEL, PROMPT, TARGET, *GENERATION, *PRESENTATION),
+        compute="ecco_build.analyses.lens:rankings",
+        element="ecco-rankings",
+    ),
+    "rankings-watch": Kind(
+        name="rankings-watch",
+        doc="Logit lens: the rank of chosen candidate tokens at every layer for one position.",
+        version=1,
+        options=(
+            MODEL,
+            PROMPT,
+            POSITION,
+            Option("watch", "list[str]", None, 'Tokens to follow, e.g. [" is", " are"].', required=True),
+            Option("first_token", bool, False, "Score a multi-token watch string by its first token."),
+            *PRESENTATION,
+        ),
+        compute="ecco_build.analyses.lens:rankings_watch",
+        element="ecco-rankings-watch",
     ),
 }

@@ -8,6 +8,7 @@ inside <script type="application/json"> with <, > and & escaped; never as raw HT
 
 from __future__ import annotations
 
+import math
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +48,19 @@ def environment(config: SiteConfig) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["rank_shade"] = rank_shade
     env.filters["shown"] = lambda token: token.get("display", token["text"])
     env.filters["percent"] = lambda p: "–" if p is None else f"{100 * p:.1f}%" if p >= 0.001 else "<0.1%"
     return env
+
+
+def rank_shade(rank: int, max_rank: int) -> dict[str, str]:
+    """The log colour scale of the rank heatmaps (kept in step with static/js/ecco-heatmap.js)."""
+    v = max(0.0, 1 - math.log(rank) / math.log(max(max_rank, 10)))
+    return {
+        "background": f"rgba(31, 95, 191, {0.06 + 0.94 * v:.3f})",
+        "level": "dark" if v > 0.55 else "light",
+    }
 
 
 def script_json(data: Any) -> Markup:

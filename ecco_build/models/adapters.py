@@ -84,6 +84,42 @@ def unembed(model: Any, hidden: torch.Tensor) -> torch.Tensor:
     return logits
 
 
+def lens_logits(model: Any, residual: torch.Tensor) -> torch.Tensor:
+    """The logit lens, normed: final norm, then (OPT's project_out, if any) the unembedding.
+    residual (..., d_model) → logits (..., vocab). Applied to the last block's output this
+    reproduces the model's own logits."""
+    norm = final_norm(model)
+    hidden = norm(residual) if norm is not None else residual
+    project_out = getattr(base_model(model), "project_out", None)
+    if project_out is not None:
+        hidden = project_out(hidden)
+    return unembed(model, hidden)
+
+
+def residual_stream(model: Any, input_ids: torch.Tensor) -> torch.Tensor:
+    """The residual stream entering block 0 ("layer 0", the embeddings) and leaving every
+    block: (layers + 1, batch, positions, d_model). Captured with hooks rather than
+    `output_hidden_states`, because some families report the last layer after the final norm."""
+    captured: list[torch.Tensor] = []
+    layers = blocks(model)
+
+    def grab_input(module, args, kwargs):
+        hidden = args[0] if args else kwargs["hidden_states"]
+        captured.append(hidden.detach())
+
+    def grab_output(module, args, output):
+        captured.append((output[0] if isinstance(output, tuple) else output).detach())
+
+    handles = [layers[0].register_forward_pre_hook(grab_input, with_kwargs=True)]
+    handles += [block.register_forward_hook(grab_output) for block in layers]
+    try:
+        model(input_ids=input_ids)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return torch.stack(captured)
+
+
 def final_hidden(model: Any, inputs_embeds: torch.Tensor) -> torch.Tensor:
     """Last hidden state after the final norm, (batch, positions, d_model), from embeddings."""
     _family(model)

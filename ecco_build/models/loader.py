@@ -162,6 +162,16 @@ def count_tokens(ref: ModelRef, text: str) -> int:
     return len(load_tokenizer(ref)(text)["input_ids"])
 
 
+def token_pieces(ref: ModelRef, text: str) -> list[str]:
+    """How `text` tokenizes with no special tokens, as decoded pieces; loads no weights."""
+    if ref.folder is not None and (ref.folder / "tokenizer.json").is_file():
+        tokenizer = _fast_tokenizer(ref.folder)
+        ids = tokenizer.encode(text, add_special_tokens=False).ids
+        return [tokenizer.decode([i]) for i in ids]
+    tokenizer = load_tokenizer(ref)
+    return [tokenizer.decode([i]) for i in tokenizer(text, add_special_tokens=False)["input_ids"]]
+
+
 def load_tokenizer(ref: ModelRef):
     from transformers import AutoTokenizer
 

@@ -1,0 +1,77 @@
+// A layers × tokens rank heatmap as a table, shared by <ecco-rankings> and
+// <ecco-rankings-watch>. Log colour scale: rank 1 darkest. Each cell prints its rank (so
+// colour is never the only cue) and is focusable; hover or focus reports details.
+import { display, percent } from "./ecco-tokens.js";
+
+export function rankShade(rank, maxRank) {
+  const top = Math.log(Math.max(maxRank, 10));
+  const v = 1 - Math.log(rank) / top; // 1 for rank 1, 0 for the largest rank shown
+  return { background: `rgba(31, 95, 191, ${(0.06 + 0.94 * Math.max(0, v)).toFixed(3)})`, dark: v > 0.55 };
+}
+
+export function rankHeatmap({ layers, columns, rank, p }, onFocus) {
+  const maxRank = Math.max(...rank.flat());
+  const table = document.createElement("table");
+  table.className = "ecco-heatmap";
+  const head = table.createTHead().insertRow();
+  const corner = document.createElement("th");
+  corner.textContent = "Layer";
+  head.append(corner);
+  columns.forEach((token, c) => {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.dataset.column = String(c);
+    const code = document.createElement("code");
+    code.textContent = display(token);
+    th.append(code);
+    head.append(th);
+  });
+  const body = table.createTBody();
+  // Layers read bottom-up like the model: the embeddings at the bottom, the output at the top.
+  for (let l = layers.length - 1; l >= 0; l -= 1) {
+    const row = body.insertRow();
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = layers[l];
+    row.append(th);
+    columns.forEach((token, c) => {
+      const cell = row.insertCell();
+      const value = rank[l][c];
+      const shade = rankShade(value, maxRank);
+      cell.textContent = String(value);
+      cell.style.background = shade.background;
+      cell.dataset.level = shade.dark ? "dark" : "light";
+      cell.dataset.layer = String(l);
+      cell.dataset.column = String(c);
+      cell.tabIndex = 0;
+      const details = { token, layer: layers[l], rank: value, p: p[l][c], column: c };
+      cell.addEventListener("pointerenter", () => onFocus(details, cell));
+      cell.addEventListener("focus", () => onFocus(details, cell));
+    });
+  }
+  return table;
+}
+
+export function rankText({ token, layer, rank, p }) {
+  const where = layer === "embeddings" ? "the embeddings" : `layer ${layer}`;
+  return `“${display(token)}” at ${where}: rank ${rank}, probability ${percent(p)}`;
+}
+
+export function rankLegend(maxRank) {
+  const node = document.createElement("div");
+  node.className = "ecco-legend";
+  const label = document.createElement("span");
+  label.className = "ecco-legend-label";
+  label.textContent = "rank (log scale)";
+  node.append(label);
+  for (const value of [1, 10, 100, 1000, 10000].filter((v) => v <= Math.max(maxRank, 10))) {
+    const swatch = document.createElement("span");
+    swatch.className = "ecco-swatch";
+    const shade = rankShade(value, maxRank);
+    swatch.style.background = shade.background;
+    swatch.dataset.level = shade.dark ? "dark" : "light";
+    swatch.textContent = String(value);
+    node.append(swatch);
+  }
+  return node;
+}

@@ -1,0 +1,52 @@
+// <ecco-rankings>: the rank of each output token at every layer. Hover or focus a cell for
+// token, layer, rank and probability; the output token's place in the text lights up.
+import { hydrate, loadData, showError } from "./ecco-data.js";
+import { rankHeatmap, rankLegend, rankText } from "./ecco-heatmap.js";
+import { appendToken, tokenNode } from "./ecco-tokens.js";
+
+class EccoRankings extends HTMLElement {
+  async connectedCallback() {
+    if (this.view) return;
+    try {
+      this.data = await loadData(this);
+    } catch (error) {
+      showError(this, error);
+      return;
+    }
+    this.view = this.render();
+    hydrate(this, this.view);
+  }
+
+  render() {
+    const { tokens, targets, layers, rank, p } = this.data.result;
+    const view = document.createElement("div");
+    view.className = "ecco-rankings-view";
+    const line = document.createElement("div");
+    line.className = "ecco-token-line";
+    const outputNodes = [];
+    tokens.forEach((token, i) => {
+      const node = tokenNode(token);
+      node.classList.add(targets.includes(i) ? "output" : "prompt");
+      if (targets.includes(i)) outputNodes.push(node);
+      appendToken(line, node, token);
+    });
+    const status = document.createElement("p");
+    status.className = "ecco-tooltip";
+    status.setAttribute("aria-live", "polite");
+    status.textContent = "Hover or focus a cell for details.";
+    const columns = targets.map((t) => tokens[t]);
+    const table = rankHeatmap({ layers, columns, rank, p }, (details, cell) => {
+      status.textContent = rankText(details);
+      outputNodes.forEach((node, c) => node.classList.toggle("is-selected", c === details.column));
+      table.querySelectorAll(".is-current").forEach((node) => node.classList.remove("is-current"));
+      cell.classList.add("is-current");
+    });
+    const scroll = document.createElement("div");
+    scroll.className = "ecco-scroll";
+    scroll.append(table);
+    view.append(line, scroll, rankLegend(Math.max(...rank.flat())), status);
+    return view;
+  }
+}
+
+customElements.define("ecco-rankings", EccoRankings);

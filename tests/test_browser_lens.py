@@ -1,0 +1,100 @@
+"""Logit-lens explorables in headless Debian Chromium: tooltips match the JSON; figures independent."""
+
+import json
+
+import pytest
+
+from ecco_build.build import build
+from tests.browser import browser_page, serve
+
+pytestmark = pytest.mark.browser
+
+ARTICLE = """
+---
+title: Lens
+---
+:::{rankings}
+:prompt: def area(width, height):
+:max_new_tokens: 4
+:::
+
+:::{rankings}
+:prompt: for i in range(10):
+:max_new_tokens: 3
+:::
+
+:::{rankings-watch}
+:prompt: The keys to the cabinet
+:watch: [" are", " is"]
+:::
+
+:::{layer-predictions}
+:prompt: The capital of France is
+:top_k: 4
+:::
+"""
+
+
+def percent(p):
+    return f"{100 * p:.1f}%" if p >= 0.001 else "<0.1%"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, tiny_model_dir):
+    from tests.conftest import write_site
+
+    root = write_site(
+        tmp_path_factory.mktemp("lens") / "site", {"l.md": ARTICLE}, {"tiny": tiny_model_dir["gpt2"]}
+    )
+    build(root)
+    return root
+
+
+def data_of(figure):
+    return json.loads(figure.locator("script[type='application/json']").text_content())["result"]
+
+
+def test_rankings_cells_and_tooltips(site):
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "l/index.html")
+        first, second = page.locator("ecco-rankings").nth(0), page.locator("ecco-rankings").nth(1)
+        first.locator(".ecco-rankings-view td").first.wait_for()
+        data = data_of(first)
+        layers = len(data["layers"])
+        for layer, column in ((0, 1), (layers - 1, 3), (1, 0)):
+            cell = first.locator(f".ecco-rankings-view td[data-layer='{layer}'][data-column='{column}']")
+            assert int(cell.inner_text()) == data["rank"][layer][column]
+            cell.hover()
+            text = first.locator(".ecco-tooltip").inner_text()
+            where = "the embeddings" if layer == 0 else f"layer {data['layers'][layer]}"
+            assert (
+                f"at {where}: rank {data['rank'][layer][column]}, probability {percent(data['p'][layer][column])}"
+                in text
+            )
+            selected = first.locator(".ecco-token.output.is-selected")
+            assert selected.count() == 1
+        assert second.locator(".ecco-tooltip").inner_text() == "Hover or focus a cell for details."
+        assert second.locator(".is-selected").count() == 0
+        assert page.errors == []
+
+
+def test_rankings_watch_and_layer_predictions(site):
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "l/index.html")
+        watch = page.locator("ecco-rankings-watch")
+        watch.locator(".ecco-rankings-view td").first.wait_for()
+        data = data_of(watch)
+        assert watch.locator(".ecco-rankings-view .ecco-blank").inner_text() == "____"
+        cell = watch.locator(".ecco-rankings-view td[data-layer='1'][data-column='1']")
+        cell.focus()
+        assert f"rank {data['rank'][1][1]}," in watch.locator(".ecco-tooltip").inner_text()
+        predictions = page.locator("ecco-layer-predictions")
+        data = data_of(predictions)
+        top_token = data["top"][-1][0]["id"]
+        predictions.locator(".ecco-candidate-cell").first.hover()  # the last layer's top candidate
+        same = predictions.locator(".ecco-candidate-cell.is-same").evaluate_all(
+            "ns => ns.map(n => Number(n.dataset.id))"
+        )
+        expected = sum(1 for layer in data["top"] for c in layer if c["id"] == top_token)
+        assert same == [top_token] * expected
+        assert page.errors == []
