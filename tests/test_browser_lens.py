@@ -68,7 +68,8 @@ def test_rankings_cells_and_tooltips(site):
             text = first.locator(".ecco-tooltip").inner_text()
             where = "the embeddings" if layer == 0 else f"layer {data['layers'][layer]}"
             assert (
-                f"at {where}: rank {data['rank'][layer][column]}, probability {percent(data['p'][layer][column])}"
+                f"at {where}: rank {data['rank'][layer][column]}, "
+                f"probability {percent(data['p'][layer][column])}"
                 in text
             )
             selected = first.locator(".ecco-token.output.is-selected")

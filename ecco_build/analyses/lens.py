@@ -64,7 +64,8 @@ def resolve_position(position: int, prompt_length: int, total: int) -> int:
     index = prompt_length + position if position < 0 else position
     if not 0 <= index < total:
         raise EccoBuildError(
-            f":position: {position} is outside the text (it has {total} tokens, {prompt_length} in the prompt); "
+            f":position: {position} is outside the text (it has {total} tokens, "
+            f"{prompt_length} in the prompt); "
             f"use 0 to {total - 1}, or -1 to -{prompt_length} counting back from the end of the prompt"
         )
     return index
