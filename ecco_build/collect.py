@@ -12,6 +12,7 @@ from ecco_build.articles import Article, Directive, find_articles, markdown_pars
 from ecco_build.config import SiteConfig
 from ecco_build.errors import ModelLoadError, Problem, did_you_mean, display_path
 from ecco_build.models import loader
+from ecco_build.options import parse_layers
 from ecco_build.plan import Job, make_job
 
 CAUSAL_KINDS = {"generate", "saliency", "layer-predictions", "rankings", "rankings-watch"}
@@ -97,6 +98,20 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
                         "token or set :first_token: true to score it by its first token",
                     )
                 )
+        if "layers" in directive.options:
+            n_layers = next(
+                (
+                    model_config[k]
+                    for k in ("num_hidden_layers", "n_layer", "num_layers", "n_layers")
+                    if isinstance(model_config.get(k), int)
+                ),
+                None,
+            )
+            try:
+                if n_layers:
+                    parse_layers(directive.options["layers"], n_layers)
+            except ValueError as exc:
+                problems.append(Problem(*where, str(exc)))
         limit = loader.context_length(model_config)
         prompt = directive.options.get("prompt")
         if limit and isinstance(prompt, str):

@@ -36,11 +36,17 @@ class Option:
             return " | ".join(self.choices)
         if self.type == "choices":
             return "list of " + " | ".join(self.choices)
+        if self.type == "layers":
+            return "all | N | A-B | [list]"
+        if self.type == "components":
+            return "int | auto"
         return self.type if isinstance(self.type, str) else self.type.__name__
 
     def from_text(self, text: str) -> Any:
         """Coerce the raw text of a `:key: value` line."""
-        if self.type is str or self.type == "choice":
+        if self.type in ("layers",) and _is_range(text) and "-" in text:
+            value = text
+        elif self.type is str or self.type == "choice":
             value = _yaml(text) if text[:1] in "\"'" else text
         elif self.type == "choices" and text[:1] != "[":
             value = [part.strip() for part in text.split(",")]
@@ -57,6 +63,25 @@ class Option:
                     f'"{value}" is not a valid {self.name}; choose one of: {", ".join(self.choices)}'
                 )
             return value
+        if kind == "layers":
+            ok = value == "all" or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+            ok = ok or (
+                isinstance(value, list) and value and all(isinstance(v, int) and v >= 0 for v in value)
+            )
+            ok = ok or (isinstance(value, str) and _is_range(value))
+            if not ok:
+                raise OptionError(
+                    f'{self.name} must be "all", a layer number, a range like 0-5 or a list like [0, 2]'
+                )
+            return value
+        if kind == "components":
+            if value == "auto" or (
+                isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 64
+            ):
+                return value
+            raise OptionError(
+                f'{self.name} must be a number of factors from 1 to 64, or "auto", not {value!r}'
+            )
         if kind == "choices":
             value = [value] if isinstance(value, str) else value
             if not isinstance(value, list) or not value:
@@ -88,6 +113,11 @@ class Option:
         return value
 
 
+def _is_range(text: str) -> bool:
+    low, dash, high = text.partition("-")
+    return low.strip().isdigit() and (not dash or (high.strip().isdigit() and int(low) <= int(high)))
+
+
 def _article(type_name: str) -> str:
     return {"int": "an integer", "float": "a number", "bool": "true or false", "str": "text"}.get(
         type_name, type_name
@@ -100,3 +130,20 @@ def _yaml(text: str) -> Any:
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise OptionError(f"cannot read value {text!r}: {problem}") from None
+
+
+def parse_layers(spec: str | int | list, n_layers: int) -> list[int]:
+    """'all', '0-5', 3 or [0, 2, 4] → sorted unique 0-based layer indices; ValueError if out of range."""
+    if spec == "all":
+        return list(range(n_layers))
+    if isinstance(spec, int):
+        chosen = [spec]
+    elif isinstance(spec, list):
+        chosen = spec
+    else:
+        low, _, high = str(spec).partition("-")
+        chosen = list(range(int(low), int(high) + 1)) if high else [int(low)]
+    bad = [i for i in chosen if not 0 <= int(i) < n_layers]
+    if bad:
+        raise ValueError(f":layers: {bad} are not layers of this model; it has layers 0 to {n_layers - 1}")
+    return sorted({int(i) for i in chosen})

@@ -195,4 +195,35 @@ KINDS: dict[str, Kind] = {
         compute="ecco_build.analyses.lens:rankings_watch",
         element="ecco-rankings-watch",
     ),
+    "factors": Kind(
+        name="factors",
+        doc="Factorise MLP neuron activations (NMF by default): which groups of neurons fire on which tokens.",
+        version=1,
+        options=(
+            MODEL,
+            PROMPT,
+            *NO_GENERATION,
+            Option(
+                "layers", "layers", "all", 'Layers to include: "all", a range like 0-5, or a list [0, 2, 4].'
+            ),
+            Option(
+                "components",
+                "components",
+                8,
+                'Number of factors, or "auto" for the elbow of the error curve.',
+            ),
+            Option(
+                "method",
+                "choice",
+                "nmf",
+                "Factorisation: nmf (negatives clipped), pca or ica (signed).",
+                ("nmf", "pca", "ica"),
+            ),
+            Option("per_layer", bool, False, "Factorise each layer separately (one panel per layer)."),
+            Option("top_neurons", int, 10, "Neurons listed per factor.", minimum=1, maximum=100),
+            *PRESENTATION,
+        ),
+        compute="ecco_build.analyses.factors:compute",
+        element="ecco-factors",
+    ),
 }

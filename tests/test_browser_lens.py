@@ -69,8 +69,7 @@ def test_rankings_cells_and_tooltips(site):
             where = "the embeddings" if layer == 0 else f"layer {data['layers'][layer]}"
             assert (
                 f"at {where}: rank {data['rank'][layer][column]}, "
-                f"probability {percent(data['p'][layer][column])}"
-                in text
+                f"probability {percent(data['p'][layer][column])}" in text
             )
             selected = first.locator(".ecco-token.output.is-selected")
             assert selected.count() == 1

@@ -1,0 +1,170 @@
+"""Factors of MLP neuron activations (Alammar 2021, "Finding the Words to Say"; NMF after
+Lee & Seung 1999, "Learning the parts of objects by non-negative matrix factorization").
+
+Activations are the input of each block's MLP down-projection: the d_ff neuron values at
+every token, captured with hooks, shape (layers, d_ff, positions). The chosen layers'
+neurons are stacked into X (neurons, positions) and factorised as X ≈ W·H with H the
+factor × token matrix and W each factor's neuron loadings. NMF needs X ≥ 0, so negative
+activations (GELU's small negative tail) are clipped to zero; PCA and ICA take X as it is
+and give signed factors. Every method is seeded, so the same directive gives the same JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+
+from ecco_build.analyses.generate import encode_prompt, generate_steps
+from ecco_build.errors import EccoBuildError
+from ecco_build.models import adapters
+from ecco_build.models.loader import LoadedModel
+from ecco_build.options import parse_layers
+from ecco_build.tokens import sequence_tokens
+
+log = logging.getLogger(__name__)
+AUTO_RANGE = range(2, 13)
+
+
+def d_ff(model: Any) -> int:
+    config = model.config
+    for name in ("intermediate_size", "n_inner", "ffn_dim", "hidden_dim"):
+        value = getattr(config, name, None)
+        if isinstance(value, int):
+            return value
+    return 4 * getattr(config, "n_embd", getattr(config, "hidden_size", 0))  # GPT-2's n_inner=None
+
+
+@torch.inference_mode()
+def capture(lm: LoadedModel, ids: list[int], layers: list[int]) -> torch.Tensor:
+    """Neuron activations of the chosen layers: (len(layers), d_ff, positions), float32."""
+    blocks = adapters.blocks(lm.model)
+    captured: dict[int, torch.Tensor] = {}
+
+    def hook_for(layer: int):
+        def grab(module, args):
+            # (positions, d_ff); OPT flattens batch and positions before its MLP, so reshape.
+            captured[layer] = args[0].detach().reshape(-1, args[0].shape[-1]).float()
+
+        return grab
+
+    handles = [adapters.mlp_down(blocks[i], lm.model).register_forward_pre_hook(hook_for(i)) for i in layers]
+    try:
+        lm.model(input_ids=torch.tensor([ids], device=lm.device))
+    finally:
+        for handle in handles:
+            handle.remove()
+    width = d_ff(lm.model)
+    for layer, values in captured.items():
+        if values.shape[-1] != width:  # a wrong hook point (e.g. the residual stream) must not pass
+            raise RuntimeError(f"layer {layer}: captured width {values.shape[-1]}, expected d_ff={width}")
+    return torch.stack([captured[i].T for i in layers])  # (layers, d_ff, positions)
+
+
+def factorize(x: np.ndarray, k: int, method: str) -> tuple[np.ndarray, np.ndarray, float]:
+    """x (neurons, positions) → H (k, positions), W (neurons, k), relative Frobenius error."""
+    from sklearn.decomposition import NMF, PCA, FastICA
+
+    samples = x.T  # (positions, neurons): sklearn factorises rows
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter; the error is reported instead
+        if method == "nmf":
+            model = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=500)
+            scores = model.fit_transform(samples)
+            rebuilt = scores @ model.components_
+        elif method == "pca":
+            model = PCA(n_components=k, random_state=0, svd_solver="full")
+            scores = model.fit_transform(samples)
+            rebuilt = model.inverse_transform(scores)
+        else:
+            model = FastICA(n_components=k, random_state=0, whiten="unit-variance", max_iter=1000)
+            scores = model.fit_transform(samples)
+            rebuilt = model.inverse_transform(scores)
+    norm = np.linalg.norm(samples)
+    error = float(np.linalg.norm(samples - rebuilt) / norm) if norm > 0 else 0.0
+    return scores.T, model.components_.T, error
+
+
+def elbow(errors: list[float]) -> int:
+    """Index of the point farthest below the chord from the first to the last error."""
+    if len(errors) < 3:
+        return 0
+    xs = np.arange(len(errors), dtype=float)
+    ys = np.array(errors)
+    chord = ys[0] + (ys[-1] - ys[0]) * xs / xs[-1]
+    return int(np.argmax(chord - ys))
+
+
+def top_neurons(loadings: np.ndarray, layers: list[int], width: int, count: int) -> list[list[dict]]:
+    """Per factor, the neurons with the largest |loading|: (layer, index, loading)."""
+    out = []
+    for column in loadings.T:  # (neurons,)
+        order = np.argsort(-np.abs(column), kind="stable")[:count]
+        out.append(
+            [
+                {"layer": layers[i // width], "neuron": int(i % width), "loading": float(column[i])}
+                for i in order
+            ]
+        )
+    return out
+
+
+def factor_block(acts: np.ndarray, layers: list[int], options: dict[str, Any]) -> dict[str, Any]:
+    """Factorise activations (layers, d_ff, positions) of the given layers."""
+    n_layers, width, positions = acts.shape
+    x = acts.reshape(n_layers * width, positions)  # (neurons, positions)
+    method = options["method"]
+    if method == "nmf":
+        x = np.clip(x, 0, None)
+    limit = max(1, min(positions, x.shape[0]) - (0 if method == "nmf" else 1))
+    curve = None
+    if options["components"] == "auto":
+        ks = [k for k in AUTO_RANGE if k <= limit] or [1]
+        errors = [factorize(x, k, method)[2] for k in ks]
+        k = ks[elbow(errors)]
+        curve = {"k": ks, "error": errors}
+    else:
+        k = min(int(options["components"]), limit)
+    h, w, error = factorize(x, k, method)
+    block = {
+        "layers": layers,
+        "components": k,
+        "factors": h.tolist(),  # (k, positions)
+        "neurons": top_neurons(w, layers, width, options["top_neurons"]),
+        "error": error,
+    }
+    if curve:
+        block["elbow"] = curve
+    return block
+
+
+def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
+    prompt_ids = encode_prompt(lm, options["prompt"])
+    output_ids: list[int] = []
+    if options["max_new_tokens"] > 0:
+        if lm.is_encoder:
+            raise EccoBuildError("an encoder cannot generate; set :max_new_tokens: 0")
+        output_ids = generate_steps(lm, prompt_ids, options)[0]
+    ids = prompt_ids + output_ids
+    n_layers = len(adapters.blocks(lm.model))
+    try:
+        layers = parse_layers(options["layers"], n_layers)
+    except ValueError as exc:
+        raise EccoBuildError(str(exc)) from None
+    acts = capture(lm, ids, layers).cpu().numpy()  # (layers, d_ff, positions)
+    if options["per_layer"]:
+        blocks = [factor_block(acts[i : i + 1], [layer], options) for i, layer in enumerate(layers)]
+    else:
+        blocks = [factor_block(acts, layers, options)]
+    return {
+        "prompt_length": len(prompt_ids),
+        "tokens": sequence_tokens(lm.tokenizer, ids),
+        "method": options["method"],
+        "clipped": options["method"] == "nmf",
+        "negative_share": float((acts < 0).mean()),
+        "shape": list(acts.shape),  # (layers, d_ff, positions)
+        "blocks": blocks,
+    }

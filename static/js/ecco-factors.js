@@ -1,0 +1,164 @@
+// <ecco-factors>: one sparkline per factor beside the text; tokens tinted by their dominant
+// factor. Hover, focus or tap a sparkline to recolour the text by that factor alone; click
+// pins it; "neurons" lists the factor's top neurons.
+import { hydrate, loadData, showError } from "./ecco-data.js";
+import { appendToken, tokenNode } from "./ecco-tokens.js";
+
+const COLOURS = ["31,119,180", "255,127,14", "44,160,44", "214,39,40", "148,103,189",
+  "140,86,75", "227,119,194", "127,127,127", "188,189,34", "23,190,207"];
+const SVG = "http://www.w3.org/2000/svg";
+
+function sparkline(values, colour) {
+  const width = 160;
+  const height = 26;
+  const low = Math.min(0, ...values);
+  const high = Math.max(1e-12, ...values);
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("width", String(width));
+  svg.setAttribute("height", String(height));
+  svg.setAttribute("aria-hidden", "true");
+  const line = document.createElementNS(SVG, "polyline");
+  const step = width / Math.max(1, values.length - 1);
+  line.setAttribute("points", values.map((v, i) =>
+    `${(i * step).toFixed(1)},${(height - 1 - ((v - low) / (high - low)) * (height - 2)).toFixed(1)}`).join(" "));
+  line.setAttribute("fill", "none");
+  line.setAttribute("stroke", `rgb(${colour})`);
+  line.setAttribute("stroke-width", "1.5");
+  svg.append(line);
+  return svg;
+}
+
+class EccoFactors extends HTMLElement {
+  async connectedCallback() {
+    if (this.view) return;
+    try {
+      this.data = await loadData(this);
+    } catch (error) {
+      showError(this, error);
+      return;
+    }
+    this.pinned = null;
+    this.blockIndex = 0;
+    this.view = document.createElement("div");
+    this.view.className = "ecco-factors-view";
+    hydrate(this, this.view);
+    this.render();
+  }
+
+  get block() {
+    return this.data.result.blocks[this.blockIndex];
+  }
+
+  render() {
+    const { blocks, tokens } = this.data.result;
+    const parts = [];
+    if (blocks.length > 1) {
+      const label = document.createElement("label");
+      label.className = "ecco-switcher";
+      label.append("Layer: ");
+      const select = document.createElement("select");
+      blocks.forEach((block, i) => {
+        const option = document.createElement("option");
+        option.value = String(i);
+        option.textContent = String(block.layers[0]);
+        option.selected = i === this.blockIndex;
+        select.append(option);
+      });
+      select.addEventListener("change", () => {
+        this.blockIndex = Number(select.value);
+        this.pinned = null;
+        this.render();
+      });
+      label.append(select);
+      parts.push(label);
+    }
+    const layout = document.createElement("div");
+    layout.className = "ecco-factors-layout";
+    const list = document.createElement("ol");
+    list.className = "ecco-factor-list";
+    this.factorNodes = this.block.factors.map((values, f) => {
+      const item = document.createElement("li");
+      item.tabIndex = 0;
+      item.dataset.factor = String(f);
+      item.setAttribute("role", "button");
+      item.setAttribute("aria-pressed", "false");
+      item.setAttribute("aria-label", `Factor ${f + 1}: show its activation on the text`);
+      const number = document.createElement("span");
+      number.className = "ecco-factor-number";
+      number.textContent = String(f + 1);
+      number.style.borderColor = `rgb(${COLOURS[f % COLOURS.length]})`;
+      const more = document.createElement("details");
+      const summary = document.createElement("summary");
+      summary.textContent = "neurons";
+      const neurons = document.createElement("ul");
+      for (const n of this.block.neurons[f]) {
+        const entry = document.createElement("li");
+        entry.textContent = `layer ${n.layer}, neuron ${n.neuron}: ${n.loading.toPrecision(3)}`;
+        neurons.append(entry);
+      }
+      more.append(summary, neurons);
+      item.append(number, sparkline(values, COLOURS[f % COLOURS.length]), more);
+      item.addEventListener("pointerenter", () => this.show(f));
+      item.addEventListener("focus", () => this.show(f));
+      item.addEventListener("pointerleave", () => this.show(this.pinned));
+      item.addEventListener("blur", () => this.show(this.pinned));
+      item.addEventListener("click", (event) => {
+        if (event.target.closest("details")) return;
+        this.pin(f);
+      });
+      item.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          this.pin(f);
+        }
+      });
+      list.append(item);
+      return item;
+    });
+    const line = document.createElement("div");
+    line.className = "ecco-token-line";
+    this.tokenNodes = tokens.map((token) => {
+      const node = tokenNode(token);
+      appendToken(line, node, token);
+      return node;
+    });
+    layout.append(list, line);
+    this.status = document.createElement("p");
+    this.status.className = "ecco-tooltip";
+    this.status.setAttribute("aria-live", "polite");
+    parts.push(layout, this.status);
+    this.view.replaceChildren(...parts);
+    this.show(null);
+  }
+
+  pin(f) {
+    this.pinned = this.pinned === f ? null : f;
+    this.factorNodes.forEach((node, i) => node.setAttribute("aria-pressed", String(i === this.pinned)));
+    this.show(this.pinned ?? f);
+  }
+
+  // Colour the text by one factor (f) or, for null, each token by its dominant factor.
+  show(f) {
+    const rows = this.block.factors;
+    this.factorNodes.forEach((node, i) => node.classList.toggle("is-selected", i === f));
+    this.tokenNodes.forEach((node, t) => {
+      let factor = f;
+      if (factor === null) {
+        factor = 0;
+        rows.forEach((row, i) => { if (Math.abs(row[t]) > Math.abs(rows[factor][t])) factor = i; });
+      }
+      const peak = Math.max(...rows[factor].map(Math.abs), 1e-12);
+      const v = Math.abs(rows[factor][t]) / peak;
+      node.style.background = `rgba(${COLOURS[factor % COLOURS.length]},${(0.08 + 0.8 * v).toFixed(3)})`;
+      node.dataset.level = v > 0.6 ? "dark" : "light";
+      node.dataset.factor = String(factor);
+      node.dataset.value = String(rows[factor][t]);
+    });
+    this.status.textContent = f === null
+      ? "Tokens tinted by their strongest factor. Hover or focus a factor to show it alone."
+      : `Factor ${f + 1} alone: darker tokens activate it more (scaled to its maximum).`;
+  }
+}
+
+customElements.define("ecco-factors", EccoFactors);
