@@ -197,7 +197,7 @@ KINDS: dict[str, Kind] = {
     ),
     "factors": Kind(
         name="factors",
-        doc="Factorise MLP neuron activations (NMF by default): which groups of neurons fire on which tokens.",
+        doc="Factorise MLP neuron activations (NMF by default): which neuron groups fire on which tokens.",
         version=1,
         options=(
             MODEL,

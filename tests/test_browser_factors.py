@@ -52,7 +52,7 @@ def test_hover_factor_two_recolours_tokens(site):
         rows = data["blocks"][0]["factors"]
         default = token_state(first)
         # By default each token shows its dominant factor.
-        for t, (factor, value, _) in enumerate(default):
+        for t, (factor, _value, _) in enumerate(default):
             assert factor == max(range(len(rows)), key=lambda f: abs(rows[f][t]))
         second_before = token_state(second)
         first.locator(".ecco-factor-list > li").nth(1).hover()
