@@ -51,3 +51,18 @@ def make_site(tmp_path, tiny_model_dir):
         return write_site(tmp_path / "site", articles, chosen, extra)
 
     return make
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped test is not a passing test: browser and real-weights tests must run."""
+    if _skipped:
+        print(f"\nerror: {len(_skipped)} test(s) were skipped: {', '.join(_skipped[:5])}")
+        session.exitstatus = 1

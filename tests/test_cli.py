@@ -60,3 +60,14 @@ def test_new_site_builds(tmp_path):
     assert ">greet<" in page or "> greet<" in page
     again = runner.invoke(main, ["new", str(tmp_path / "blog")])
     assert again.exit_code == 1 and "already exists and is not empty" in again.output
+
+
+def test_readme_lists_every_kind_exactly():
+    """The README's option reference is the output of `ecco-build kinds`."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("<!-- kinds:start -->\n")[1].split("<!-- kinds:end -->")[0]
+    assert block == "```text\n" + kinds_text(list(KINDS.values())) + "```\n", (
+        "README is out of date: run python scripts/update_readme.py"
+    )
