@@ -159,3 +159,16 @@ def test_deterministic_json(causal_models):
     second = dumps(round_numbers(saliency.compute(lm, opts)))
     assert first == second
     assert json.loads(first)["methods"]["integrated_gradients"]["n_steps"] == 10
+
+
+def test_target_blocks_equal_one_block(causal_models, monkeypatch):
+    """Bounding memory by splitting the vmapped backward into blocks of targets changes nothing."""
+    lm = causal_models["gpt2"]
+    opts = options(method=["gradient_x_input"], max_new_tokens=5)
+    prompt_ids, output_ids, _ = saliency.sequence(lm, opts)
+    ids = prompt_ids + output_ids
+    whole = saliency.attribute(lm, ids, len(prompt_ids), opts)
+    monkeypatch.setattr(saliency, "GRADIENT_BUDGET", 2 * len(ids) * 32)  # two targets per block
+    split = saliency.attribute(lm, ids, len(prompt_ids), opts)
+    for a, b in zip(whole["gradient_x_input"]["signed"], split["gradient_x_input"]["signed"], strict=True):
+        assert torch.allclose(torch.tensor(a), torch.tensor(b), atol=1e-6)

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 # Automatic IG chunking keeps (steps in a chunk) × (sequence length) × (targets) bounded.
 AUTO_CHUNK_BUDGET = 2**16
 MAX_IG_STEPS = 800
+# Elements of target gradients computed in one vmapped backward: 2**27 floats is 512 MB.
+GRADIENT_BUDGET = 2**27
 
 ScoreFn = Callable[[torch.Tensor], torch.Tensor]  # (batch, T, d) → (batch, targets)
 
@@ -74,22 +76,34 @@ def score_function(
 def gradients(
     scores: ScoreFn, embeds: torch.Tensor, batched: bool = True
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Gradients of every target w.r.t. `embeds`: (n, batch, T, d), and the scores (batch, n)."""
+    """Gradients of every target w.r.t. `embeds`: (n, batch, T, d), and the scores (batch, n).
+
+    One forward serves all targets. The backward is vmapped over blocks of targets, sized so
+    that a block's gradients stay under GRADIENT_BUDGET elements (memory stays bounded on long
+    texts); without batching, one backward per target reuses the same graph.
+    """
     embeds = embeds.detach().requires_grad_(True)
     values = scores(embeds)  # (batch, n)
-    n = values.shape[1]
-    if batched:
-        try:
-            basis = torch.eye(n, device=values.device, dtype=values.dtype)  # one row per target
-            basis = basis.unsqueeze(1).expand(n, values.shape[0], n)  # (n, batch, n)
-            (grads,) = torch.autograd.grad(values, embeds, grad_outputs=basis, is_grads_batched=True)
-            return grads, values.detach()
-        except RuntimeError as exc:  # an op without a batching rule: fall back to a loop
-            log.debug("batched backward unavailable (%s); using one backward per target", exc)
-    grads = torch.stack(
-        [torch.autograd.grad(values[:, i].sum(), embeds, retain_graph=i < n - 1)[0] for i in range(n)]
-    )
-    return grads, values.detach()
+    batch, n = values.shape
+    per_block = max(1, GRADIENT_BUDGET // max(1, embeds.numel())) if batched else 1
+    blocks = []
+    for start in range(0, n, per_block):
+        stop = min(n, start + per_block)
+        retain = stop < n
+        if stop - start > 1:
+            try:
+                basis = torch.zeros(stop - start, batch, n, device=values.device, dtype=values.dtype)
+                basis[torch.arange(stop - start), :, torch.arange(start, stop)] = 1  # one target per row
+                (grads,) = torch.autograd.grad(
+                    values, embeds, grad_outputs=basis, retain_graph=retain, is_grads_batched=True
+                )
+                blocks.append(grads)
+                continue
+            except RuntimeError as exc:  # an op without a batching rule: fall back to a loop
+                log.debug("batched backward unavailable (%s); using one backward per target", exc)
+        for i in range(start, stop):
+            blocks.append(torch.autograd.grad(values[:, i].sum(), embeds, retain_graph=i < n - 1)[0][None])
+    return torch.cat(blocks), values.detach()
 
 
 def gauss_legendre(n_steps: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,237 @@
+"""Side-by-side benchmark: ecco-build's analyses vs the per-target / per-position loops that
+Ecco and inseq use, on random-weight models of real shapes. Prints one table.
+
+    python -m benchmarks.run                 # CPU workloads (GPT-2-small shape, 30 + 20 tokens)
+    python -m benchmarks.run --only lens     # one workload
+    python -m benchmarks.run --device cuda --prompt 256 --output 50   # on a GPU
+
+Each workload runs in a fresh process (so peak RSS is its own): one warm-up, then the median of
+--repeats timed runs for ours and for the baseline, measured in the same process and run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import statistics
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    layers: int
+    width: int
+    heads: int
+    vocab: int = 50257
+
+
+SHAPES = {
+    "gpt2-small": Shape("gpt2-small", 12, 768, 12),
+    "distilgpt2": Shape("distilgpt2", 6, 768, 12),
+    "gpt2-xl": Shape("gpt2-xl", 48, 1600, 25),
+}
+
+
+def make_model(shape: Shape, device: str):
+    """A random GPT-2 of the given shape, wrapped with the demo tokenizer (its ids fit any vocab)."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from ecco_build.models import loader
+
+    torch.manual_seed(0)
+    config = GPT2Config(
+        vocab_size=shape.vocab, n_positions=1024, n_embd=shape.width, n_layer=shape.layers, n_head=shape.heads
+    )
+    model = GPT2LMHeadModel(config).to(device).eval()
+    ref = loader.resolve(
+        "demo", __import__("ecco_build.config").config.ModelConfig(source="builtin:demo"), "."
+    )
+    tokenizer = loader.load_tokenizer(ref)
+    return loader.LoadedModel(ref, model, tokenizer, device, "float32", "random")
+
+
+def texts(lm, prompt_tokens: int, output_tokens: int) -> tuple[list[int], int]:
+    """Fixed token ids: prompt + output, from a repeated Python snippet."""
+    source = "def area(width, height):\n    return (width * height) + [x for x in range(10)]\n" * 40
+    ids = lm.tokenizer(source)["input_ids"]
+    return ids[: prompt_tokens + output_tokens], prompt_tokens
+
+
+def timed(fn, repeats: int) -> tuple[float, object]:
+    fn()  # warm-up
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def matmul_rate(device: str) -> float:
+    """Measured fp32 matmul FLOP/s on this device (the arithmetic floor's denominator)."""
+    import torch
+
+    n = 2048
+    a = torch.randn(n, n, device=device)
+    b = torch.randn(n, n, device=device)
+    a @ b
+    start = time.perf_counter()
+    for _ in range(5):
+        a @ b
+    if device == "cuda":
+        torch.cuda.synchronize()
+    return 5 * 2 * n**3 / (time.perf_counter() - start)
+
+
+def workload(name: str, args: dict) -> dict:
+    import torch
+
+    from benchmarks import baselines
+    from ecco_build.analyses import factors, lens, saliency
+    from ecco_build.registry import KINDS
+
+    torch.set_grad_enabled(True)
+    device = args["device"]
+    lm = make_model(SHAPES[args["shape"]], device)
+    ids, prompt = texts(lm, args["prompt"], args["output"])
+    n, T = len(ids) - prompt, len(ids)
+    params = sum(p.numel() for p in lm.model.transformer.h.parameters())
+    forward = 2 * params * T  # FLOPs of one forward over the sequence, without the unembedding
+    unembed = 2 * lm.model.config.n_embd * lm.model.config.vocab_size
+    repeats = args["repeats"]
+    row: dict = {"workload": name}
+    defaults = {o.name: o.default for o in KINDS["saliency"].options}
+
+    def ours_saliency(method, **extra):
+        opts = {**defaults, "method": [method], **extra}
+        return saliency.attribute(lm, ids, prompt, opts)[method]
+
+    if name in ("ig-fixed-50", "ig-adaptive"):
+        extra = (
+            {"n_steps": 50, "tolerance": 0.0} if name == "ig-fixed-50" else {"n_steps": 8, "tolerance": 0.01}
+        )
+        ours_t, ours = timed(lambda: ours_saliency("integrated_gradients", **extra), repeats)
+        base_t, (_, base_deltas) = timed(
+            lambda: baselines.captum_per_target(lm, ids, prompt, "integrated_gradients"), repeats
+        )
+        row.update(
+            ours_delta=ours["worst_relative_delta"], base_delta=max(base_deltas), steps=ours["n_steps"]
+        )
+        flops = ours["n_steps"] * (forward + n * unembed) * (1 + 2 * n)
+    elif name == "gradient-x-input":
+        ours_t, _ = timed(lambda: ours_saliency("gradient_x_input"), repeats)
+        base_t, _ = timed(lambda: baselines.captum_per_target(lm, ids, prompt, "gradient_x_input"), repeats)
+        flops = (forward + n * unembed) * (1 + 2 * n)
+    elif name == "lens":
+        target = lm.tokenizer.decode(ids[prompt:])
+        lens_opts = {o.name: o.default for o in KINDS["rankings"].options}
+        lp_opts = {o.name: o.default for o in KINDS["layer-predictions"].options}
+        prompt_text = lm.tokenizer.decode(ids[:prompt])
+
+        def ours_lens():
+            lens.rankings(lm, {**lens_opts, "prompt": prompt_text, "target": target})
+            return lens.layer_predictions(lm, {**lp_opts, "prompt": prompt_text, "target": target})
+
+        ours_t, _ = timed(ours_lens, repeats)
+        base_t, _ = timed(lambda: baselines.lens_per_position(lm, ids, prompt), repeats)
+        flops = 2 * forward + (lm.model.config.n_layer + 1) * (n + 1) * unembed
+    elif name == "factors":
+        opts = {**{o.name: o.default for o in KINDS["factors"].options}, "prompt": "x"}
+        acts = torch.rand(12, 3072, 500).numpy()  # 12 layers × 3,072 neurons × 500 positions
+        ours_t, _ = timed(lambda: factors.factor_block(acts, list(range(12)), opts), repeats)
+        base_t, flops = None, None
+    elif name == "generate":
+        from ecco_build.analyses.generate import generate_steps
+
+        gen_opts = {
+            "max_new_tokens": n,
+            "do_sample": False,
+            "seed": 0,
+            "stop_at_eos": False,
+            "candidates": 10,
+        }
+        ours_t, _ = timed(lambda: generate_steps(lm, ids[:prompt], gen_opts), repeats)
+        prompt_ids = torch.tensor([ids[:prompt]], device=device)
+        base_t, _ = timed(
+            lambda: lm.model.generate(
+                prompt_ids,
+                max_new_tokens=n,
+                min_new_tokens=n,
+                do_sample=False,
+                attention_mask=torch.ones_like(prompt_ids),
+                pad_token_id=0,
+            ),
+            repeats,
+        )
+        flops = None
+    else:
+        raise ValueError(name)
+    row.update(
+        ours_s=ours_t,
+        base_s=base_t,
+        ratio=(base_t / ours_t) if base_t else None,
+        rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
+    if device == "cuda":
+        row["cuda_gb"] = torch.cuda.max_memory_allocated() / 2**30
+    if flops:
+        row["floor_s"] = flops / matmul_rate(device)
+        row["over_floor"] = ours_t / row["floor_s"]
+    return row
+
+
+def run_isolated(name: str, args: dict) -> dict:
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(workload, (name, args))
+
+
+WORKLOADS = ("ig-fixed-50", "ig-adaptive", "gradient-x-input", "lens", "factors", "generate")
+
+
+def fmt(value, spec: str) -> str:
+    return "–" if value is None else format(value, spec)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--shape", default="gpt2-small", choices=sorted(SHAPES))
+    parser.add_argument("--prompt", type=int, default=30)
+    parser.add_argument("--output", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", nargs="*", choices=WORKLOADS)
+    parser.add_argument("--json", help="also write the rows to this file")
+    args = vars(parser.parse_args())
+    rows = []
+    for name in args["only"] or WORKLOADS:
+        rows.append(run_isolated(name, args))
+        print(f"done {name}: {rows[-1]}", flush=True)
+    print(
+        f"\n{args['shape']}, {args['prompt']} prompt + {args['output']} output tokens, device {args['device']}, "
+        f"median of {args['repeats']} after a warm-up\n"
+    )
+    header = (
+        f"{'workload':<18} {'ours s':>8} {'baseline s':>10} {'ratio':>7} {'peak RSS MB':>11} "
+        f"{'floor s':>8} {'ours/floor':>10} {'worst delta ours / base':>24}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        delta = f"{r['ours_delta']:.2%} / {r['base_delta']:.2%}" if "ours_delta" in r else "–"
+        print(
+            f"{r['workload']:<18} {fmt(r['ours_s'], '8.2f')} {fmt(r['base_s'], '10.2f')} "
+            f"{fmt(r['ratio'], '6.1f')}× {r['rss_mb']:11.0f} {fmt(r.get('floor_s'), '8.2f')} "
+            f"{fmt(r.get('over_floor'), '9.1f')}× {delta:>24}"
+        )
+    if args["json"]:
+        with open(args["json"], "w") as handle:
+            json.dump(rows, handle, indent=2)
+
+
+if __name__ == "__main__":
+    main()
