@@ -212,8 +212,8 @@ def main() -> None:
         rows.append(run_isolated(name, args))
         print(f"done {name}: {rows[-1]}", flush=True)
     print(
-        f"\n{args['shape']}, {args['prompt']} prompt + {args['output']} output tokens, device {args['device']}, "
-        f"median of {args['repeats']} after a warm-up\n"
+        f"\n{args['shape']}, {args['prompt']} prompt + {args['output']} output tokens, "
+        f"device {args['device']}, median of {args['repeats']} after a warm-up\n"
     )
     header = (
         f"{'workload':<18} {'ours s':>8} {'baseline s':>10} {'ratio':>7} {'peak RSS MB':>11} "
