@@ -51,3 +51,15 @@ def browser_page(width: int = 1200, height: int = 900) -> Iterator:
             yield page
         finally:
             browser.close()
+
+
+def built_site(tmp_path_factory, tiny_model_dir, name: str, article: str) -> Path:
+    """A site with one article (articles/<name>.md) on the tiny GPT-2, built once."""
+    from ecco_build.build import build
+    from tests.conftest import write_site
+
+    root = write_site(
+        tmp_path_factory.mktemp(name) / "site", {f"{name}.md": article}, {"tiny": tiny_model_dir["gpt2"]}
+    )
+    build(root)
+    return root

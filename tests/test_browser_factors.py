@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from ecco_build.build import build
-from tests.browser import browser_page, serve
+from tests.browser import browser_page, built_site, serve
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +27,7 @@ title: Factors
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, tiny_model_dir):
-    from tests.conftest import write_site
-
-    root = write_site(
-        tmp_path_factory.mktemp("fac") / "site", {"f.md": ARTICLE}, {"tiny": tiny_model_dir["gpt2"]}
-    )
-    build(root)
-    return root
+    return built_site(tmp_path_factory, tiny_model_dir, "f", ARTICLE)
 
 
 def token_state(figure):

@@ -1,7 +1,7 @@
 // <ecco-factors>: one sparkline per factor beside the text; tokens tinted by their dominant
 // factor. Hover, focus or tap a sparkline to recolour the text by that factor alone; click
 // pins it; "neurons" lists the factor's top neurons.
-import { hydrate, loadData, showError } from "./ecco-data.js";
+import { EccoElement } from "./ecco-element.js";
 import { appendToken, tokenNode } from "./ecco-tokens.js";
 
 const COLOURS = ["31,119,180", "255,127,14", "44,160,44", "214,39,40", "148,103,189",
@@ -29,21 +29,14 @@ function sparkline(values, colour) {
   return svg;
 }
 
-class EccoFactors extends HTMLElement {
-  async connectedCallback() {
-    if (this.view) return;
-    try {
-      this.data = await loadData(this);
-    } catch (error) {
-      showError(this, error);
-      return;
-    }
+class EccoFactors extends EccoElement {
+  build() {
     this.pinned = null;
     this.blockIndex = 0;
     this.view = document.createElement("div");
     this.view.className = "ecco-factors-view";
-    hydrate(this, this.view);
     this.render();
+    return this.view;
   }
 
   get block() {

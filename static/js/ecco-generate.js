@@ -1,25 +1,16 @@
 // <ecco-generate>: the prompt, then each generated token with its probability.
 // Hover, focus or tap an output token to see the model's candidates at that step;
 // click (or Enter/Space) pins the selection; arrow keys move between tokens.
-import { hydrate, loadData, showError } from "./ecco-data.js";
+import { EccoElement, moveFocus } from "./ecco-element.js";
 import { appendToken, display, percent, tokenNode } from "./ecco-tokens.js";
 
-class EccoGenerate extends HTMLElement {
-  async connectedCallback() {
-    if (this.view) return;
-    try {
-      this.data = await loadData(this);
-    } catch (error) {
-      showError(this, error);
-      return;
-    }
-    this.pinned = null;
-    this.view = this.render();
-    hydrate(this, this.view);
+class EccoGenerate extends EccoElement {
+  ready() {
     this.select(0);
   }
 
-  render() {
+  build() {
+    this.pinned = null;
     const { tokens, prompt_length: promptLength, steps } = this.data.result;
     const view = document.createElement("div");
     view.className = "ecco-generate-view";
@@ -61,14 +52,8 @@ class EccoGenerate extends HTMLElement {
   }
 
   onKey(event, step) {
-    const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
-    if (event.key in moves) {
-      event.preventDefault();
-      const next = Math.min(this.outputs.length - 1, Math.max(0, step + moves[event.key]));
-      this.outputs[step].tabIndex = -1;
-      this.outputs[next].tabIndex = 0;
-      this.outputs[next].focus();
-    } else if (event.key === "Escape") {
+    if (moveFocus(this.outputs, step, event)) return;
+    if (event.key === "Escape") {
       this.pinned = null;
       this.outputs.forEach((node) => node.setAttribute("aria-pressed", "false"));
     }

@@ -1,22 +1,10 @@
 // <ecco-layer-predictions>: the logit lens's top-k tokens at every layer for one position.
 // Hover or focus a candidate to highlight the same token in every layer (its trajectory).
-import { hydrate, loadData, showError } from "./ecco-data.js";
+import { EccoElement } from "./ecco-element.js";
 import { appendToken, display, percent, tokenNode } from "./ecco-tokens.js";
 
-class EccoLayerPredictions extends HTMLElement {
-  async connectedCallback() {
-    if (this.view) return;
-    try {
-      this.data = await loadData(this);
-    } catch (error) {
-      showError(this, error);
-      return;
-    }
-    this.view = this.render();
-    hydrate(this, this.view);
-  }
-
-  render() {
+class EccoLayerPredictions extends EccoElement {
+  build() {
     const { tokens, position, layers, top } = this.data.result;
     const view = document.createElement("div");
     view.className = "ecco-layer-predictions-view";

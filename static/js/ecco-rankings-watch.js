@@ -1,23 +1,11 @@
 // <ecco-rankings-watch>: the rank of author-chosen candidate tokens at every layer, for the
 // blank after a prefix. Hover or focus a cell for details.
-import { hydrate, loadData, showError } from "./ecco-data.js";
+import { EccoElement } from "./ecco-element.js";
 import { rankHeatmap, rankLegend, rankText } from "./ecco-heatmap.js";
 import { appendToken, tokenNode } from "./ecco-tokens.js";
 
-class EccoRankingsWatch extends HTMLElement {
-  async connectedCallback() {
-    if (this.view) return;
-    try {
-      this.data = await loadData(this);
-    } catch (error) {
-      showError(this, error);
-      return;
-    }
-    this.view = this.render();
-    hydrate(this, this.view);
-  }
-
-  render() {
+class EccoRankingsWatch extends EccoElement {
+  build() {
     const { tokens, position, watch, layers, rank, p } = this.data.result;
     const view = document.createElement("div");
     view.className = "ecco-rankings-view";

@@ -1,23 +1,11 @@
 // <ecco-rankings>: the rank of each output token at every layer. Hover or focus a cell for
 // token, layer, rank and probability; the output token's place in the text lights up.
-import { hydrate, loadData, showError } from "./ecco-data.js";
+import { EccoElement } from "./ecco-element.js";
 import { rankHeatmap, rankLegend, rankText } from "./ecco-heatmap.js";
 import { appendToken, tokenNode } from "./ecco-tokens.js";
 
-class EccoRankings extends HTMLElement {
-  async connectedCallback() {
-    if (this.view) return;
-    try {
-      this.data = await loadData(this);
-    } catch (error) {
-      showError(this, error);
-      return;
-    }
-    this.view = this.render();
-    hydrate(this, this.view);
-  }
-
-  render() {
+class EccoRankings extends EccoElement {
+  build() {
     const { tokens, targets, layers, rank, p } = this.data.result;
     const view = document.createElement("div");
     view.className = "ecco-rankings-view";

@@ -1,7 +1,7 @@
 // <ecco-saliency>: hover, focus or tap an output token to shade every earlier token by its
 // share of the attribution. Click (or Enter) pins; arrow keys move; a switcher picks the
 // method when several were computed; data-view="detailed" adds a bar and value per token.
-import { hydrate, loadData, showError } from "./ecco-data.js";
+import { EccoElement, moveFocus } from "./ecco-element.js";
 import { diverging, legend, sequential } from "./ecco-scale.js";
 import { appendToken, display, tokenNode } from "./ecco-tokens.js";
 
@@ -12,24 +12,15 @@ function signedText(value) {
   return `${value >= 0 ? "+" : "−"}${Math.abs(value).toPrecision(2)}`;
 }
 
-class EccoSaliency extends HTMLElement {
-  async connectedCallback() {
-    if (this.view) return;
-    try {
-      this.data = await loadData(this);
-    } catch (error) {
-      showError(this, error);
-      return;
-    }
-    this.detailed = this.dataset.view === "detailed";
-    this.method = Object.keys(this.data.result.methods)[0];
-    this.pinned = null;
-    this.view = this.render();
-    hydrate(this, this.view);
+class EccoSaliency extends EccoElement {
+  ready() {
     this.select(0);
   }
 
-  render() {
+  build() {
+    this.detailed = this.dataset.view === "detailed";
+    this.method = Object.keys(this.data.result.methods)[0];
+    this.pinned = null;
     const { tokens, targets } = this.data.result;
     const view = document.createElement("div");
     view.className = "ecco-saliency-view";
@@ -91,13 +82,7 @@ class EccoSaliency extends HTMLElement {
   }
 
   onKey(event, step) {
-    const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
-    if (!(event.key in moves)) return;
-    event.preventDefault();
-    const next = Math.min(this.outputs.length - 1, Math.max(0, step + moves[event.key]));
-    this.outputs[step].tabIndex = -1;
-    this.outputs[next].tabIndex = 0;
-    this.outputs[next].focus();
+    moveFocus(this.outputs, step, event);
   }
 
   pin(step) {

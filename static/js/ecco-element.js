@@ -1,0 +1,33 @@
+// The base of every explorable: load the figure's JSON once, build the interactive view,
+// swap it in for the static fallback. Subclasses implement build() → a DOM node.
+import { hydrate, loadData, showError } from "./ecco-data.js";
+
+export class EccoElement extends HTMLElement {
+  async connectedCallback() {
+    if (this.view || this.loading) return;
+    this.loading = true;
+    try {
+      this.data = await loadData(this);
+      this.view = this.build();
+    } catch (error) {
+      showError(this, error);
+      return;
+    } finally {
+      this.loading = false;
+    }
+    hydrate(this, this.view);
+    this.ready?.();
+  }
+}
+
+// Arrow keys move focus along a row of buttons with one tab stop (a roving tabindex).
+export function moveFocus(nodes, index, event) {
+  const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  if (!(event.key in moves)) return false;
+  event.preventDefault();
+  const next = Math.min(nodes.length - 1, Math.max(0, index + moves[event.key]));
+  nodes[index].tabIndex = -1;
+  nodes[next].tabIndex = 0;
+  nodes[next].focus();
+  return true;
+}
