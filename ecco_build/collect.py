@@ -116,12 +116,17 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
         prompt = directive.options.get("prompt")
         if limit and isinstance(prompt, str):
             count = loader.count_tokens(ref, prompt)
-            extra = directive.options.get("max_new_tokens", 0)
+            target = directive.options.get("target")
+            extra = (
+                len(loader.token_pieces(ref, target))
+                if target
+                else directive.options.get("max_new_tokens", 0)
+            )
             if count + extra > limit:
                 problems.append(
                     Problem(
                         *where,
-                        f"prompt is {count} tokens{f' + {extra} to generate' if extra else ''}"
+                        f"prompt is {count} tokens{f' + {extra} of output' if extra else ''}"
                         f', more than the {limit}-token context of model "{alias}"; shorten it',
                     )
                 )

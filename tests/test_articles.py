@@ -135,7 +135,7 @@ def test_prompt_too_long_for_context(make_site):
     [message] = errors(site)
     assert message.startswith("articles/a.md:4: prompt is ")
     assert message.endswith(
-        ' tokens + 16 to generate, more than the 128-token context of model "tiny"; shorten it'
+        ' tokens + 16 of output, more than the 128-token context of model "tiny"; shorten it'
     )
 
 
