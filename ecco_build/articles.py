@@ -85,8 +85,24 @@ class Article:
     directives: tuple[Directive, ...]
 
 
+def highlight(code: str, lang: str, attrs: str) -> str:
+    """Code blocks highlighted at build time by pygments; unknown languages stay plain."""
+    if not lang:
+        return ""
+    from pygments import highlight as render
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(lang)
+    except ClassNotFound:
+        return ""
+    return render(code, lexer, HtmlFormatter(cssclass="highlight", wrapcode=True))
+
+
 def markdown_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": True, "typographer": True, "highlight": highlight})
     md.use(front_matter_plugin).use(colon_fence_plugin).use(anchors_plugin, min_level=2, max_level=4)
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     return md

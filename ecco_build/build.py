@@ -83,6 +83,8 @@ def build(
             + (" …" if len(stale) > 5 else "")
             + " (delete them)"
         )
+    if not config.base_url:
+        warnings.append("site.toml sets no base_url: the feed and sitemap use relative links")
     if strict and warnings:
         raise EccoBuildError("--strict: warnings are errors:\n" + "\n".join(warnings))
     out_dir = Path(out) if out else config.out_path
@@ -94,6 +96,8 @@ def build(
                 renderer.article(article, live_reload=live_reload)
         with template_errors("the index page"):
             renderer.index(list(collected.articles), live_reload=live_reload)
+        with template_errors("the feed and sitemap"):
+            renderer.feeds(list(collected.articles))
         (stage / ".nojekyll").write_text("")  # GitHub Pages: serve folders starting with _ too
     for warning in warnings:
         log.warning("%s", warning)

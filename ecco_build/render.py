@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from ecco_build import __version__
+from ecco_build import __version__, references
 from ecco_build.articles import Article, Directive, markdown_parser
 from ecco_build.config import SiteConfig
 from ecco_build.plan import Job
@@ -133,9 +133,20 @@ class Page:
     root: str  # relative prefix back to the site root, e.g. "../"
 
 
+def code_css() -> str:
+    """Pygments colours for highlighted code: a light style, and a dark one for dark mode."""
+    from pygments.formatters import HtmlFormatter
+
+    light = HtmlFormatter(style="default").get_style_defs(".highlight")
+    dark = HtmlFormatter(style="monokai").get_style_defs(":root[data-theme=dark] .highlight")
+    system_dark = HtmlFormatter(style="monokai").get_style_defs(":root:not([data-theme=light]) .highlight")
+    return f"{light}\n{dark}\n@media (prefers-color-scheme: dark) {{\n{system_dark}\n}}\n"
+
+
 def copy_static(config: SiteConfig, out: Path) -> None:
     """The theme's static files, then the site's own, which override them file by file."""
     shutil.copytree(theme_dir() / "static", out / "static", dirs_exist_ok=True)
+    (out / "static" / "css" / "code.css").write_text(code_css(), encoding="utf-8")
     if (config.root / "static").is_dir():
         shutil.copytree(config.root / "static", out / "static", dirs_exist_ok=True)
 
@@ -172,6 +183,7 @@ class Renderer:
                 html = self.figure(article, directive, page)
                 token = Token("html_block", "", 0, content=html + "\n")
             tokens.append(token)
+        tokens = references.fill(tokens, references.targets(article))
         body = self.md.renderer.render(tokens, self.md.options, {})
         scripts = sorted({KINDS[d.kind].element for d in article.directives})
         html = self.env.get_template("article.html").render(
@@ -180,6 +192,7 @@ class Renderer:
             article=article,
             front=article.front,
             body=Markup(body),
+            toc=references.headings(article),
             scripts=scripts,
             live_reload=live_reload,
         )
@@ -189,7 +202,7 @@ class Renderer:
         kind = KINDS[directive.kind]
         job = self.jobs[(article.path, directive.number)]
         data = self.results[job.key]
-        label = directive.options.get("label") or f"figure-{directive.number}"
+        label = references.figure_id(directive)
         payload, src = None, None
         text = dumps(data)
         if len(text) <= INLINE_LIMIT:
@@ -226,6 +239,17 @@ class Renderer:
             site=self.site, page=page, articles=listed, live_reload=live_reload
         )
         return self._write(page, html)
+
+    def feeds(self, articles: list[Article]) -> None:
+        """Atom feed of the listed articles and a sitemap of every page (absolute URLs need base_url)."""
+        listed = [a for a in articles if not a.front.draft and a.front.date]
+        listed.sort(key=lambda a: a.front.date, reverse=True)
+        base = self.config.base_url.rstrip("/") + "/" if self.config.base_url else ""
+        for name in ("feed.xml", "sitemap.xml"):
+            text = self.env.get_template(name).render(
+                site=self.site, base=base, articles=listed, pages=[a for a in articles if not a.front.draft]
+            )
+            (self.out / name).write_text(text, encoding="utf-8")
 
     def _write(self, page: Page, html: str) -> Path:
         path = self.out / page.path

@@ -212,7 +212,10 @@ def test_large_results_are_fetched_not_inlined(make_site, monkeypatch):
 
 
 def test_stale_data_warns_and_strict_fails(make_site):
-    site = make_site({"a.md": "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:max_new_tokens: 2\n:::\n"})
+    site = make_site(
+        {"a.md": "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:max_new_tokens: 2\n:::\n"},
+        extra='base_url = "https://example.test/site/"',
+    )
     build(site)
     (site / "data" / "generate-old.json").write_text("{}")
     assert build(site).warnings == (

@@ -62,10 +62,16 @@ def resolve(alias: str, spec: ModelConfig, site_root: Path) -> ModelRef:
     if source.startswith("builtin:"):
         folder = BUILTIN_DIR / source.removeprefix("builtin:")
         if not (folder / "config.json").is_file():
-            found = [f"builtin:{p.name}" for p in sorted(BUILTIN_DIR.iterdir()) if (p / "config.json").is_file()]
+            found = [
+                f"builtin:{p.name}" for p in sorted(BUILTIN_DIR.iterdir()) if (p / "config.json").is_file()
+            ]
             raise ModelLoadError(
                 f'model "{alias}": there is no built-in model "{source}"; '
-                + (f"built-in models: {', '.join(found)}" if found else "this installation has none; reinstall it")
+                + (
+                    f"built-in models: {', '.join(found)}"
+                    if found
+                    else "this installation has none; reinstall it"
+                )
             )
     elif source.startswith("package:"):
         module_name = source.removeprefix("package:")

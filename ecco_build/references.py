@@ -1,0 +1,92 @@
+"""Figure numbers, heading ids and `[](#id)` cross-references within an article.
+
+Every directive figure is numbered in order; `:label: fig-x` names it, otherwise it is
+`figure-N`. A link with no text to `#fig-x` renders as "Figure N", to a heading as the
+heading's text. A link to an id that does not exist is an error with its line.
+"""
+
+from __future__ import annotations
+
+from markdown_it.token import Token
+
+from ecco_build.articles import Article
+from ecco_build.errors import Problem, did_you_mean
+
+
+def figure_id(directive) -> str:
+    return directive.options.get("label") or f"figure-{directive.number}"
+
+
+def targets(article: Article) -> dict[str, str]:
+    """id → the text a reference to it shows."""
+    found = {figure_id(d): f"Figure {d.number}" for d in article.directives}
+    tokens = article.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.attrGet("id"):
+            found.setdefault(str(token.attrGet("id")), tokens[i + 1].content)
+    return found
+
+
+def headings(article: Article) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the h2–h4 headings, for the table of contents."""
+    out = []
+    for i, token in enumerate(article.tokens):
+        if token.type == "heading_open" and token.attrGet("id") and token.tag in ("h2", "h3", "h4"):
+            out.append((int(token.tag[1]), str(token.attrGet("id")), article.tokens[i + 1].content))
+    return out
+
+
+def check(article: Article, problems: list[Problem]) -> None:
+    seen: dict[str, int] = {}
+    for directive in article.directives:
+        label = figure_id(directive)
+        if label in seen:
+            problems.append(
+                Problem(
+                    article.path,
+                    directive.line,
+                    f'label "{label}" is also used by the figure on line {seen[label]}',
+                )
+            )
+        seen[label] = directive.line
+    known = targets(article)
+    for token in article.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            href = str(child.attrGet("href") or "") if child.type == "link_open" else ""
+            if href.startswith("#") and href[1:] not in known:
+                line = token.map[0] + 1 if token.map else 1
+                problems.append(
+                    Problem(
+                        article.path,
+                        line,
+                        f'link to "{href}": no figure label or heading has '
+                        f"that id; {did_you_mean(href[1:], known)}",
+                    )
+                )
+
+
+def fill(tokens: list[Token], known: dict[str, str]) -> list[Token]:
+    """A copy of `tokens` where text-less `[](#id)` links carry their target's text ("Figure 3")."""
+    out = []
+    for token in tokens:
+        children = token.children or []
+        if not any(_empty_ref(children, i, known) for i in range(len(children) - 1)):
+            out.append(token)
+            continue
+        new_children = []
+        for i, child in enumerate(children):
+            if i < len(children) - 1 and _empty_ref(children, i, known):
+                child = child.copy()
+                child.attrSet("class", "cross-ref")
+                new_children += [child, Token("text", "", 0, content=known[str(child.attrGet("href"))[1:]])]
+            else:
+                new_children.append(child)
+        out.append(token.copy(children=new_children))
+    return out
+
+
+def _empty_ref(children: list[Token], i: int, known: dict[str, str]) -> bool:
+    href = str(children[i].attrGet("href") or "") if children[i].type == "link_open" else ""
+    return href.startswith("#") and href[1:] in known and children[i + 1].type == "link_close"

@@ -1,0 +1,125 @@
+"""Site features: cross-references, contents, highlighted code, feed, sitemap, social tags, theme."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from ecco_build.build import build
+from ecco_build.errors import ArticleErrors
+from tests.browser import browser_page, serve
+
+ARTICLE = """
+---
+title: Features & more
+description: A test of <everything>.
+date: 2026-05-04
+tags: [one, two]
+---
+## First section
+
+See [](#fig-gen) and [the second figure](#figure-2), and [](#second-part).
+
+:::{generate}
+:prompt: hi
+:max_new_tokens: 2
+:label: fig-gen
+:::
+
+### Second part
+
+```python
+def f(x):
+    return x + 1
+```
+
+:::{generate}
+:prompt: ho
+:max_new_tokens: 2
+:::
+"""
+
+
+@pytest.fixture
+def site(make_site):
+    root = make_site(
+        {
+            "feat.md": ARTICLE,
+            "draft.md": "---\ntitle: Draft\ndraft: true\ndate: 2026-06-01\n---\nText.\n",
+            "old.md": "---\ntitle: Old\ndate: 2025-01-01\n---\nText.\n",
+        },
+        extra='base_url = "https://example.test/site/"',
+    )
+    build(root)
+    return root
+
+
+def test_cross_references_and_contents(site):
+    page = (site / "_site" / "feat" / "index.html").read_text()
+    assert '<a href="#fig-gen" class="cross-ref">Figure 1</a>' in page
+    assert '<a href="#figure-2">the second figure</a>' in page
+    assert '<a href="#second-part" class="cross-ref">Second part</a>' in page
+    assert 'id="fig-gen"' in page and 'id="figure-2"' in page
+    toc = page.split('<nav aria-label="Table of contents">')[1].split("</nav>")[0]
+    assert '<li class="level-2"><a href="#first-section">First section</a></li>' in toc
+    assert '<li class="level-3"><a href="#second-part">Second part</a></li>' in toc
+
+
+def test_broken_reference_and_duplicate_label_are_errors(make_site):
+    site = make_site(
+        {
+            "a.md": "---\ntitle: A\n---\nSee [](#fig-gne).\n\n:::{generate}\n:prompt: x\n:label: fig-gen\n"
+            ":::\n\n:::{generate}\n:prompt: y\n:label: fig-gen\n:::\n"
+        }
+    )
+    with pytest.raises(ArticleErrors) as exc:
+        build(site)
+    assert [str(p) for p in exc.value.problems] == [
+        'articles/a.md:4: link to "#fig-gne": no figure label or heading has that id; did you mean "fig-gen"?',
+        'articles/a.md:11: label "fig-gen" is also used by the figure on line 6',
+    ]
+
+
+def test_code_is_highlighted_with_light_and_dark_styles(site):
+    page = (site / "_site" / "feat" / "index.html").read_text()
+    assert '<div class="highlight"><pre><span></span><code><span class="k">def</span>' in page
+    css = (site / "_site" / "static" / "css" / "code.css").read_text()
+    assert ".highlight .k" in css and ":root[data-theme=dark] .highlight .k" in css
+
+
+def test_feed_sitemap_and_social_tags(site):
+    feed = ET.parse(site / "_site" / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.find("a:title", ns).text for e in feed.findall("a:entry", ns)]
+    assert titles == ["Features & more", "Old"]  # newest first, drafts left out
+    links = [e.find("a:link", ns).get("href") for e in feed.findall("a:entry", ns)]
+    assert links[0] == "https://example.test/site/feat/index.html"
+    sitemap = ET.parse(site / "_site" / "sitemap.xml").getroot()
+    locs = [u[0].text for u in sitemap]
+    assert (
+        "https://example.test/site/index.html" in locs
+        and "https://example.test/site/draft/index.html" not in locs
+    )
+    page = (site / "_site" / "feat" / "index.html").read_text()
+    assert '<meta property="og:title" content="Features &amp; more">' in page
+    assert '<meta property="og:description" content="A test of &lt;everything&gt;.">' in page
+    assert '<link rel="canonical" href="https://example.test/site/feat/">' in page
+    index = (site / "_site" / "index.html").read_text()
+    assert "Draft" not in index and index.index("Features &amp; more") < index.index("Old")
+
+
+@pytest.mark.browser
+def test_theme_toggle_follows_system_then_remembers(site):
+    with serve(site / "_site") as url, browser_page() as page:
+        page.emulate_media(color_scheme="dark")
+        page.goto(url + "feat/index.html")
+        background = "getComputedStyle(document.documentElement).backgroundColor"
+        assert page.evaluate(background) == "rgb(21, 23, 26)"  # the system's dark setting
+        toggle = page.locator(".theme-toggle")
+        assert toggle.inner_text() == "Light mode"
+        toggle.click()
+        assert page.evaluate("document.documentElement.dataset.theme") == "light"
+        assert page.evaluate(background) == "rgb(255, 255, 255)"
+        page.reload()
+        assert page.evaluate("document.documentElement.dataset.theme") == "light"
+        assert page.locator(".theme-toggle").inner_text() == "Dark mode"
+        assert page.errors == []
