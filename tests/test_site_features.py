@@ -74,7 +74,8 @@ def test_broken_reference_and_duplicate_label_are_errors(make_site):
     with pytest.raises(ArticleErrors) as exc:
         build(site)
     assert [str(p) for p in exc.value.problems] == [
-        'articles/a.md:4: link to "#fig-gne": no figure label or heading has that id; did you mean "fig-gen"?',
+        'articles/a.md:4: link to "#fig-gne": no figure label or heading has that id; '
+        'did you mean "fig-gen"?',
         'articles/a.md:11: label "fig-gen" is also used by the figure on line 6',
     ]
 
