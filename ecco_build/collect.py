@@ -16,7 +16,8 @@ from ecco_build.models import loader
 from ecco_build.options import parse_layers
 from ecco_build.plan import Job, make_job
 
-CAUSAL_KINDS = {"generate", "saliency", "layer-predictions", "rankings", "rankings-watch"}
+CAUSAL_KINDS = {"generate", "saliency", "rankings", "rankings-watch"}
+MASKED_LM_KINDS = {"layer-predictions"}  # also work on an encoder with its MLM head
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,18 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
     problems = []
     if model_config is not None:
         model_type = model_config.get("model_type", "?")
-        if directive.kind in CAUSAL_KINDS and model_type in loader.ENCODER_TYPES:
+        has_head = any(a.endswith("ForMaskedLM") for a in model_config.get("architectures") or [])
+        if model_type in loader.ENCODER_TYPES and (
+            directive.kind in CAUSAL_KINDS or (directive.kind in MASKED_LM_KINDS and not has_head)
+        ):
             problems.append(
                 Problem(
                     *where,
                     f'{directive.kind} needs a text-generating model, but "{alias}" is a '
-                    f"{model_type} encoder; use a causal model such as builtin:demo",
+                    f"{model_type} encoder; use a causal model such as builtin:demo"
+                    if directive.kind in CAUSAL_KINDS
+                    else f'{directive.kind} needs a causal model or a masked LM with its MLM head, but "{alias}" '
+                    f"is a {model_type} encoder without one",
                 )
             )
         for text in directive.options.get("watch") or []:

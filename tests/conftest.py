@@ -22,7 +22,7 @@ def causal_models(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("causal")
     loaded = {}
-    for family in tiny_models.ALL_CAUSAL:
+    for family in tiny_models.ALL_CAUSAL + tiny_models.ENCODERS:
         folder = tiny_models.build(family, root / family)
         loaded[family] = loader.load(loader.ModelRef(family, str(folder), folder, None, "", "float32"), "cpu")
     return loaded

@@ -9,7 +9,7 @@ from ecco_build.analyses import factors
 from ecco_build.models import adapters, loader
 from ecco_build.registry import KINDS
 from ecco_build.store import dumps, round_numbers
-from tests.tiny_models import ALL_CAUSAL
+from tests.tiny_models import ALL_CAUSAL, ENCODERS
 
 TEXT = "def area(width, height):\n    return width * height"
 
@@ -50,7 +50,7 @@ def test_hook_point_equals_manual_recomputation(causal_models, family):
     assert torch.allclose(acts, manual.T, atol=1e-6)
 
 
-@pytest.mark.parametrize("family", ALL_CAUSAL)
+@pytest.mark.parametrize("family", ALL_CAUSAL + ENCODERS)
 def test_captured_width_is_d_ff_for_every_family(causal_models, family):
     lm = causal_models[family]
     acts = factors.capture(lm, lm.tokenizer(TEXT)["input_ids"], [0, 1])

@@ -84,3 +84,23 @@ def test_rankings_watch(causal_models):
         lens.rankings_watch(lm, defaults("rankings-watch", watch=[" cabinetry"]))
     scored = lens.rankings_watch(lm, defaults("rankings-watch", watch=[" cabinetry"], first_token=True))
     assert scored["first_token"] is True and len(scored["watch"]) == 1
+
+
+@pytest.mark.parametrize("family", ["bert", "roberta", "distilbert"])
+def test_masked_lm_lens_and_mask_position(causal_models, family):
+    lm = causal_models[family]
+    tok = lm.tokenizer
+    tok.mask_token = tok.mask_token or "<|endoftext|>"  # the tiny tokenizer has no [MASK]; reuse a special
+    text = f"The capital of France is {tok.mask_token}."
+    ids = torch.tensor([tok(text)["input_ids"]])
+    with torch.no_grad():
+        residual = adapters.residual_stream(lm.model, ids)
+        assert (
+            adapters.lens_logits(lm.model, residual[-1]) - lm.model(input_ids=ids).logits
+        ).abs().max() < 1e-4
+    result = lens.layer_predictions(lm, defaults("layer-predictions", prompt=text, top_k=3))
+    assert result["masked"] is True
+    assert result["tokens"][result["position"]]["id"] == tok.mask_token_id
+    assert len(result["top"]) == len(adapters.blocks(lm.model)) + 1 == 3
+    with pytest.raises(EccoBuildError, match="in the prompt: a masked LM predicts the masked token"):
+        lens.layer_predictions(lm, defaults("layer-predictions", prompt="No mask here.", top_k=3))

@@ -60,6 +60,7 @@ def tokenizer(style: str):
 
 FAMILIES = ("gpt2", "llama")
 ALL_CAUSAL = ("gpt2", "gpt_neo", "gpt_neox", "opt", "llama", "mistral", "qwen2", "gemma")
+ENCODERS = ("bert", "roberta", "distilbert")
 
 
 def build(family: str, folder: Path, seed: int = 0) -> Path:
@@ -68,7 +69,7 @@ def build(family: str, folder: Path, seed: int = 0) -> Path:
     import transformers as tf
 
     torch.manual_seed(seed)
-    tok = tokenizer("byte" if family in ("gpt2", "gpt_neo", "gpt_neox", "opt") else "metaspace")
+    tok = tokenizer("byte" if family in ("gpt2", "gpt_neo", "gpt_neox", "opt", *ENCODERS) else "metaspace")
     vocab = len(tok)
     if family == "gpt2":
         config = tf.GPT2Config(
@@ -142,6 +143,26 @@ def build(family: str, folder: Path, seed: int = 0) -> Path:
             pad_token_id=tok.pad_token_id,
         )
         model = tf.OPTForCausalLM(config)
+    elif family in ("bert", "roberta", "distilbert"):
+        config_class, model_class = {
+            "bert": (tf.BertConfig, tf.BertForMaskedLM),
+            "roberta": (tf.RobertaConfig, tf.RobertaForMaskedLM),
+            "distilbert": (tf.DistilBertConfig, tf.DistilBertForMaskedLM),
+        }[family]
+        sizes = (
+            {"dim": 32, "hidden_dim": 64, "n_layers": 2, "n_heads": 4}
+            if family == "distilbert"
+            else {
+                "hidden_size": 32,
+                "intermediate_size": 64,
+                "num_hidden_layers": 2,
+                "num_attention_heads": 4,
+            }
+        )
+        config = config_class(
+            vocab_size=vocab, max_position_embeddings=130, pad_token_id=tok.pad_token_id, **sizes
+        )
+        model = model_class(config)
     else:
         raise ValueError(family)
     folder.mkdir(parents=True, exist_ok=True)

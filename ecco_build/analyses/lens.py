@@ -76,11 +76,29 @@ def check_causal(lm: LoadedModel, kind: str) -> None:
         raise EccoBuildError(f"{kind} needs a causal (text-generating) model")
 
 
+def mask_position(lm: LoadedModel, ids: list[int], position: int) -> int:
+    """For a masked LM: the [MASK] token (the first one unless :position: names another)."""
+    mask = lm.tokenizer.mask_token_id
+    if position >= 0:
+        return position
+    if mask not in ids:
+        raise EccoBuildError(
+            f"put {lm.tokenizer.mask_token} in the prompt: a masked LM predicts the masked token"
+        )
+    return ids.index(mask)
+
+
 def layer_predictions(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
-    check_causal(lm, "layer-predictions")
-    prompt_ids, output_ids = sequence(lm, options)
-    ids = prompt_ids + output_ids
-    position = resolve_position(options["position"], len(prompt_ids), len(ids))
+    if lm.is_encoder:
+        if not adapters.has_mlm_head(lm.model):
+            raise EccoBuildError("layer-predictions needs a causal model or a masked LM with its MLM head")
+        prompt_ids, output_ids = encode_prompt(lm, options["prompt"]), []
+        ids = prompt_ids
+        position = resolve_position(mask_position(lm, ids, options["position"]), len(ids), len(ids))
+    else:
+        prompt_ids, output_ids = sequence(lm, options)
+        ids = prompt_ids + output_ids
+        position = resolve_position(options["position"], len(prompt_ids), len(ids))
     k = options["top_k"]
 
     def top(logits: torch.Tensor):
@@ -90,7 +108,8 @@ def layer_predictions(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any
     parts = lens(lm, ids, [position], top)
     values = torch.cat([p.values for p in parts])  # (L+1, k)
     indices = torch.cat([p.indices for p in parts])
-    context = ids[position]
+    # A causal model predicts the token after `position`; a masked LM the token at it.
+    context = ids[position] if not lm.is_encoder else (ids[position - 1] if position else None)
     layers = []
     for row_ids, row_p in zip(indices.tolist(), values.tolist(), strict=True):
         entries = candidate_tokens(lm.tokenizer, context, row_ids)
@@ -99,6 +118,7 @@ def layer_predictions(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any
         layers.append(entries)
     return {
         "lens": "normed",
+        "masked": lm.is_encoder,
         "prompt_length": len(prompt_ids),
         "tokens": sequence_tokens(lm.tokenizer, ids),
         "position": position,

@@ -84,10 +84,32 @@ def unembed(model: Any, hidden: torch.Tensor) -> torch.Tensor:
     return logits
 
 
+def has_mlm_head(model: Any) -> bool:
+    return any(
+        hasattr(model, name) for name in ("cls", "lm_head", "vocab_projector")
+    ) and model.config.model_type in ("bert", "roberta", "distilbert")
+
+
+def mlm_logits(model: Any, hidden: torch.Tensor) -> torch.Tensor:
+    """A masked LM's own head (transform, norm, decoder) on hidden states (..., d) → (..., vocab)."""
+    model_type = model.config.model_type
+    if model_type == "bert":
+        return model.cls(hidden)
+    if model_type == "roberta":
+        return model.lm_head(hidden)
+    if model_type == "distilbert":
+        hidden = model.activation(model.vocab_transform(hidden))
+        return model.vocab_projector(model.vocab_layer_norm(hidden))
+    raise UnsupportedModel(f'no masked-LM head known for model type "{model_type}"')
+
+
 def lens_logits(model: Any, residual: torch.Tensor) -> torch.Tensor:
-    """The logit lens, normed: final norm, then (OPT's project_out, if any) the unembedding.
+    """The logit lens, normed: final norm, then (OPT's project_out, if any) the unembedding;
+    for a masked LM, its MLM head (which holds the final transform and norm).
     residual (..., d_model) → logits (..., vocab). Applied to the last block's output this
     reproduces the model's own logits."""
+    if model.config.model_type in ("bert", "roberta", "distilbert"):
+        return mlm_logits(model, residual)
     norm = final_norm(model)
     hidden = norm(residual) if norm is not None else residual
     project_out = getattr(base_model(model), "project_out", None)
@@ -104,7 +126,7 @@ def residual_stream(model: Any, input_ids: torch.Tensor) -> torch.Tensor:
     layers = blocks(model)
 
     def grab_input(module, args, kwargs):
-        hidden = args[0] if args else kwargs["hidden_states"]
+        hidden = args[0] if args else next(v for v in kwargs.values() if isinstance(v, torch.Tensor))
         captured.append(hidden.detach())
 
     def grab_output(module, args, output):
