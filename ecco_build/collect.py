@@ -92,8 +92,8 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
                     f'{directive.kind} needs a text-generating model, but "{alias}" is a '
                     f"{model_type} encoder; use a causal model such as builtin:demo"
                     if directive.kind in CAUSAL_KINDS
-                    else f'{directive.kind} needs a causal model or a masked LM with its MLM head, but "{alias}" '
-                    f"is a {model_type} encoder without one",
+                    else f"{directive.kind} needs a causal model or a masked LM with its MLM head, "
+                    f'but "{alias}" is a {model_type} encoder without one',
                 )
             )
         for text in directive.options.get("watch") or []:
