@@ -193,6 +193,6 @@ def test_encoder_cannot_generate(tmp_path):
     assert errors(site) == [
         'articles/a.md:4: generate needs a text-generating model, but "minilm" is a bert encoder; '
         "use a causal model such as builtin:demo",
-        'articles/a.md:8: layer-predictions needs a causal model or a masked LM with its MLM head, but "minilm" '
-        "is a bert encoder without one",
+        "articles/a.md:8: layer-predictions needs a causal model or a masked LM with its MLM head, "
+        'but "minilm" is a bert encoder without one',
     ]
