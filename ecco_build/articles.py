@@ -19,6 +19,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from ecco_build import formulas
 from ecco_build.errors import Problem, did_you_mean
 from ecco_build.options import OptionError
 from ecco_build.registry import KINDS
@@ -105,6 +106,7 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": True, "highlight": highlight})
     md.use(front_matter_plugin).use(colon_fence_plugin).use(anchors_plugin, min_level=2, max_level=4)
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    formulas.use(md)
     return md
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecco_build import references
+from ecco_build import formulas, references
 from ecco_build.articles import Article, Directive, find_articles, markdown_parser, read_article
 from ecco_build.config import SiteConfig
 from ecco_build.errors import ModelLoadError, Problem, did_you_mean, display_path
@@ -172,6 +172,7 @@ def collect(config: SiteConfig) -> Collected:
             continue
         slugs[article.slug] = shown
         references.check(article, problems)
+        formulas.check(article.tokens, article.path, problems)
         articles.append(article)
         for directive in article.directives:
             found, job = check_directive(directive, info)

@@ -124,3 +124,29 @@ def test_theme_toggle_follows_system_then_remembers(site):
         assert page.evaluate("document.documentElement.dataset.theme") == "light"
         assert page.locator(".theme-toggle").inner_text() == "Dark mode"
         assert page.errors == []
+
+
+def test_math_renders_to_mathml_and_bad_formulas_are_errors(make_site):
+    site = make_site(
+        {"m.md": "---\ntitle: M\n---\nInline $a^2 + b^2$ and display:\n\n$$\n\\frac{1}{n}\\sum_i x_i\n$$\n"}
+    )
+    build(site)
+    page = (site / "_site" / "m" / "index.html").read_text()
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline"><mrow><msup><mi>a</mi>' in page
+    assert 'display="block"><mrow><mfrac>' in page and "$" not in page.split("<main")[1]
+    (site / "articles" / "m.md").write_text(
+        "---\ntitle: M\n---\nOne $x^{2$.\n\nTwo $\\fancy x$ and $\\left( x$.\n"
+    )
+    with pytest.raises(ArticleErrors) as exc:
+        build(site)
+    assert [str(p) for p in exc.value.problems] == [
+        "articles/m.md:4: formula $x^{2$ cannot be rendered (a { is never closed); fix its LaTeX",
+        "articles/m.md:6: formula $\\fancy x$ cannot be rendered (unknown command \\fancy); fix its LaTeX",
+        "articles/m.md:6: formula $\\left( x$ cannot be rendered (ExtraLeftOrMissingRight); fix its LaTeX",
+    ]
+
+
+def test_prices_are_not_math(make_site):
+    site = make_site({"p.md": "---\ntitle: P\n---\nIt costs $5 and $10 today.\n"})
+    build(site)
+    assert "It costs $5 and $10 today." in (site / "_site" / "p" / "index.html").read_text()
