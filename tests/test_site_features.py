@@ -150,3 +150,47 @@ def test_prices_are_not_math(make_site):
     site = make_site({"p.md": "---\ntitle: P\n---\nIt costs $5 and $10 today.\n"})
     build(site)
     assert "It costs $5 and $10 today." in (site / "_site" / "p" / "index.html").read_text()
+
+
+NOTES = """
+---
+title: Notes
+---
+## Section
+
+A claim that needs a note.[^why] And another sentence with a second note.[^two]
+
+More text.
+
+[^why]: Because the *final norm* matters.
+[^two]: A second note.
+"""
+
+
+@pytest.mark.browser
+def test_footnotes_become_sidenotes_and_popovers(make_site):
+    site = make_site({"n.md": NOTES})
+    build(site)
+    page_html = (site / "_site" / "n" / "index.html").read_text()
+    assert '<li id="fn1" class="footnote-item"><p>Because the <em>final norm</em> matters.' in page_html
+    with serve(site / "_site") as url:
+        with browser_page(width=1400) as page:  # wide: notes sit in the right margin
+            page.goto(url + "n/index.html")
+            note = page.locator("#sidenote-1")
+            assert note.is_visible() and note.inner_text() == "1. Because the final norm matters."
+            text_box = page.locator(".article-body > p").first.bounding_box()
+            assert note.bounding_box()["x"] > text_box["x"] + text_box["width"]
+            assert page.locator("section.footnotes").is_hidden()
+        with browser_page(width=390, height=800) as page:  # phone: the reference opens a popover
+            page.goto(url + "n/index.html")
+            ref = page.locator("sup.footnote-ref > a").first
+            assert page.locator("#sidenote-1").is_hidden()
+            ref.focus()
+            page.keyboard.press("Enter")
+            assert page.locator("#sidenote-1").is_visible() and ref.get_attribute("aria-expanded") == "true"
+            page.keyboard.press("Escape")
+            assert page.locator("#sidenote-1").is_hidden()
+            assert page.evaluate("document.activeElement.id") == "fnref1"
+            page.locator("sup.footnote-ref > a").nth(1).dispatch_event("click")  # a tap is a click
+            assert page.locator("#sidenote-2").is_visible()
+            assert page.errors == []
