@@ -25,6 +25,9 @@ from ecco_build.errors import Problem, did_you_mean
 from ecco_build.options import OptionError
 from ecco_build.registry import KINDS
 
+# Prose blocks written like directives: `:::{note}` … `:::`. An optional title follows the
+# kind (`:::{warning} Slow on CPU`). They hold Markdown, compute nothing.
+CALLOUTS = {"note": "Note", "warning": "Warning", "aside": ""}
 DIRECTIVE_INFO = re.compile(r"^\{([A-Za-z][\w-]*)\}\s*(.*)$")
 OPTION_LINE = re.compile(r"^:([A-Za-z][\w-]*):(?:[ \t]+(.*?))?\s*$")
 BLOCK_INDICATOR = re.compile(r"^[|>][+-]?$")
@@ -135,6 +138,8 @@ def read_article(source: Path, shown: str, md: MarkdownIt, problems: list[Proble
     directives = []
     for token in tokens:
         match = DIRECTIVE_INFO.match(token.info) if token.type in ("fence", "colon_fence") else None
+        if match and match.group(1) in CALLOUTS:
+            continue  # prose blocks, rendered by render.callout
         if match:
             directive = parse_directive(token, match.group(1), shown, len(directives) + 1, problems)
             if directive:
@@ -247,7 +252,9 @@ def parse_directive(
     if kind is None:
         problems.append(
             Problem(
-                path, fence_line, f'unknown directive kind "{kind_name}"; {did_you_mean(kind_name, KINDS)}'
+                path,
+                fence_line,
+                f'unknown directive kind "{kind_name}"; {did_you_mean(kind_name, [*KINDS, *CALLOUTS])}',
             )
         )
         return None

@@ -19,7 +19,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from ecco_build import __version__, references
-from ecco_build.articles import Article, Directive, markdown_parser
+from ecco_build.articles import CALLOUTS, DIRECTIVE_INFO, Article, Directive, markdown_parser
 from ecco_build.config import SiteConfig
 from ecco_build.plan import Job
 from ecco_build.registry import KINDS
@@ -54,6 +54,11 @@ def environment(config: SiteConfig) -> Environment:
     env.filters["shown"] = lambda token: token.get("display", token["text"])
     env.filters["percent"] = lambda p: "–" if p is None else f"{100 * p:.1f}%" if p >= 0.001 else "<0.1%"
     return env
+
+
+def callout_kind(token: Token) -> str | None:
+    match = DIRECTIVE_INFO.match(token.info)
+    return match.group(1) if match and match.group(1) in CALLOUTS else None
 
 
 def rank_shade(rank: int, max_rank: int) -> dict[str, str]:
@@ -182,6 +187,8 @@ class Renderer:
             if directive is not None:
                 html = self.figure(article, directive, page)
                 token = Token("html_block", "", 0, content=html + "\n")
+            elif token.type in ("fence", "colon_fence") and callout_kind(token):
+                token = Token("html_block", "", 0, content=self.callout(token))
             tokens.append(token)
         tokens = references.fill(tokens, references.targets(article))
         body = self.md.renderer.render(tokens, self.md.options, {})
@@ -229,6 +236,13 @@ class Renderer:
             payload=payload,
             src=src,
             page=page,
+        )
+
+    def callout(self, token: Token) -> str:
+        kind = callout_kind(token)
+        title = DIRECTIVE_INFO.match(token.info).group(2).strip() or CALLOUTS[kind]  # type: ignore[union-attr]
+        return self.env.get_template("callout.html").render(
+            kind=kind, title=title, body=Markup(self.md.render(token.content))
         )
 
     def index(self, articles: list[Article], live_reload: bool = False) -> Path:

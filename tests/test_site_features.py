@@ -194,3 +194,26 @@ def test_footnotes_become_sidenotes_and_popovers(make_site):
             page.locator("sup.footnote-ref > a").nth(1).dispatch_event("click")  # a tap is a click
             assert page.locator("#sidenote-2").is_visible()
             assert page.errors == []
+
+
+def test_callouts_and_asides(make_site):
+    site = make_site(
+        {
+            "c.md": "---\ntitle: C\n---\n:::{note}\nA *note*.\n:::\n\n:::{warning} Slow on CPU\n"
+            "Takes <b>minutes</b>.\n:::\n\n:::{aside}\nIn the margin.\n:::\n\n:::{nte}\nx\n:::\n"
+        }
+    )
+    with pytest.raises(
+        ArticleErrors, match=r'articles/c.md:16: unknown directive kind "nte"; did you mean "note"\?'
+    ):
+        build(site)
+    text = (site / "articles" / "c.md").read_text()
+    (site / "articles" / "c.md").write_text(text.replace(":::{nte}\nx\n:::\n", ""))
+    build(site)
+    page = (site / "_site" / "c" / "index.html").read_text()
+    assert (
+        '<div class="callout callout-note" role="note">\n<p class="callout-title">ℹ Note</p>\n<p>A <em>note</em>.</p>'
+        in page
+    )
+    assert '<p class="callout-title">⚠ Slow on CPU</p>\n<p>Takes <b>minutes</b>.</p>' in page
+    assert '<aside class="margin-note"><p>In the margin.</p>' in page
