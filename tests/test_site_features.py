@@ -211,9 +211,7 @@ def test_callouts_and_asides(make_site):
     (site / "articles" / "c.md").write_text(text.replace(":::{nte}\nx\n:::\n", ""))
     build(site)
     page = (site / "_site" / "c" / "index.html").read_text()
-    assert (
-        '<div class="callout callout-note" role="note">\n<p class="callout-title">ℹ Note</p>\n<p>A <em>note</em>.</p>'
-        in page
-    )
+    note = '<div class="callout callout-note" role="note">\n<p class="callout-title">ℹ Note</p>\n'
+    assert note + "<p>A <em>note</em>.</p>" in page
     assert '<p class="callout-title">⚠ Slow on CPU</p>\n<p>Takes <b>minutes</b>.</p>' in page
     assert '<aside class="margin-note"><p>In the margin.</p>' in page
