@@ -50,6 +50,8 @@ class FrontMatter:
     updated: dt.date | None = None
     draft: bool = False
     tags: tuple[str, ...] = ()
+    bibliography: str = ""
+    citation_style: str = ""
 
 
 FRONT_KEYS = {
@@ -60,6 +62,8 @@ FRONT_KEYS = {
     "updated": "date of the last substantial change, YYYY-MM-DD",
     "draft": "true to leave the article off the index and the feed",
     "tags": "a list of tags",
+    "bibliography": "a BibTeX file for [@key] citations, relative to the article",
+    "citation_style": "numbered or author-year",
 }
 
 
@@ -198,6 +202,12 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
     description = data.get("description", "")
     if not isinstance(description, str):
         fail("description", "description must be text")
+    bibliography = data.get("bibliography", "")
+    if not isinstance(bibliography, str):
+        fail("bibliography", "bibliography must be a file name, e.g. bibliography: refs.bib")
+    citation_style = data.get("citation_style", "")
+    if citation_style not in ("", "numbered", "author-year"):
+        fail("citation_style", f"citation_style must be numbered or author-year, not {citation_style!r}")
     if not ok:
         return None
     return FrontMatter(
@@ -208,6 +218,8 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
         updated=dates["updated"],
         draft=draft,
         tags=tuple(tags),
+        bibliography=bibliography,
+        citation_style=citation_style,
     )
 
 

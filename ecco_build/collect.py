@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecco_build import formulas, references
+from ecco_build import citations, formulas, references
 from ecco_build.articles import Article, Directive, find_articles, markdown_parser, read_article
 from ecco_build.config import SiteConfig
 from ecco_build.errors import ModelLoadError, Problem, did_you_mean, display_path
@@ -143,6 +143,27 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
     return [], make_job(directive, ref, info.fingerprint(alias))
 
 
+def bibliography_path(article: Article, config: SiteConfig):
+    if article.front.bibliography:
+        return article.source.parent / article.front.bibliography
+    return config.root / config.bibliography if config.bibliography else None
+
+
+def bibliography_of(article: Article, config: SiteConfig, problems: list[Problem]):
+    """The article's parsed bibliography, or None (a problem is recorded if it is unusable)."""
+    path = bibliography_path(article, config)
+    if path is None:
+        return None
+    if not path.is_file():
+        problems.append(Problem(article.path, 1, f"bibliography {path.name} not found at {path}"))
+        return None
+    try:
+        return citations.load(path)
+    except ValueError as exc:
+        problems.append(Problem(article.path, 1, f"bibliography {path.name} cannot be read: {exc}"))
+        return None
+
+
 def collect(config: SiteConfig) -> Collected:
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -173,6 +194,7 @@ def collect(config: SiteConfig) -> Collected:
         slugs[article.slug] = shown
         references.check(article, problems)
         formulas.check(article.tokens, article.path, problems)
+        citations.check(article.tokens, bibliography_of(article, config, problems), article.path, problems)
         articles.append(article)
         for directive in article.directives:
             found, job = check_directive(directive, info)

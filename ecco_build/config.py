@@ -61,6 +61,10 @@ class SiteConfig:
     out_dir: str = key("_site", "Where the built site is written.")
     device: str = key("auto", "Compute device for analyses: auto, cpu or cuda.")
     default_model: str = key("", "Model alias used by directives that name no :model:.")
+    bibliography: str = key(
+        "", "BibTeX file for [@key] citations, relative to the site (articles may name their own)."
+    )
+    citation_style: str = key("numbered", "Citation style: numbered or author-year.")
     author: AuthorConfig = key(AuthorConfig(), "Default author.")
     models: dict[str, ModelConfig] = key({}, "Named models: [models.<alias>] tables.")
     root: Path = field(default=Path("."), metadata={"doc": "(set by the loader)", "internal": True})
@@ -149,6 +153,10 @@ def load_config(site_dir: Path) -> SiteConfig:
             raise ConfigError(
                 f'{path}: [models.{alias}] dtype must be one of {", ".join(DTYPES)}, not "{model.dtype}"'
             )
+    if config.citation_style not in ("numbered", "author-year"):
+        raise ConfigError(
+            f'{path}: citation_style must be numbered or author-year, not "{config.citation_style}"'
+        )
     if config.default_model and config.default_model not in config.models:
         raise ConfigError(
             f'{path}: default_model "{config.default_model}" is not a [models.*] alias; '

@@ -18,8 +18,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from ecco_build import __version__, references
+from ecco_build import __version__, citations, references
 from ecco_build.articles import CALLOUTS, DIRECTIVE_INFO, Article, Directive, markdown_parser
+from ecco_build.collect import bibliography_path
 from ecco_build.config import SiteConfig
 from ecco_build.plan import Job
 from ecco_build.registry import KINDS
@@ -191,7 +192,14 @@ class Renderer:
                 token = Token("html_block", "", 0, content=self.callout(token))
             tokens.append(token)
         tokens = references.fill(tokens, references.targets(article))
-        body = self.md.renderer.render(tokens, self.md.options, {})
+        style = article.front.citation_style or self.config.citation_style
+        bib_path = bibliography_path(article, self.config)
+        references_html = ""
+        if bib_path is not None:
+            bibliography = citations.load(bib_path)
+            tokens, cited = citations.apply(tokens, bibliography, style)
+            references_html = citations.references_html(bibliography, cited, style)
+        body = self.md.renderer.render(tokens, self.md.options, {}) + references_html
         scripts = sorted({KINDS[d.kind].element for d in article.directives})
         html = self.env.get_template("article.html").render(
             site=self.site,

@@ -215,3 +215,74 @@ def test_callouts_and_asides(make_site):
     assert note + "<p>A <em>note</em>.</p>" in page
     assert '<p class="callout-title">⚠ Slow on CPU</p>\n<p>Takes <b>minutes</b>.</p>' in page
     assert '<aside class="margin-note"><p>In the margin.</p>' in page
+
+
+BIB = """
+@article{vaswani2017,
+  title = {Attention Is All You Need},
+  author = {Vaswani, Ashish and Shazeer, Noam and Parmar, Niki},
+  journal = {Advances in Neural Information Processing Systems},
+  year = {2017}
+}
+@inproceedings{sundararajan2017,
+  title = {Axiomatic Attribution for Deep Networks},
+  author = {Sundararajan, Mukund and Taly, Ankur},
+  booktitle = {Proceedings of ICML},
+  year = {2017}
+}
+"""
+
+
+def test_citations_numbered_and_author_year(make_site):
+    text = "---\ntitle: C\nbibliography: refs.bib\n---\nIG [@sundararajan2017] and both [@vaswani2017; @sundararajan2017].\n"
+    site = make_site({"c.md": text})
+    (site / "articles" / "refs.bib").write_text(BIB)
+    build(site)
+    page = (site / "_site" / "c" / "index.html").read_text()
+    assert 'IG [<span class="citation" tabindex="0"><a href="#ref-sundararajan2017">1</a>' in page
+    assert '<a href="#ref-vaswani2017">2</a>' in page
+    refs = page.split('<section class="references">')[1]
+    assert refs.index('id="ref-sundararajan2017"') < refs.index('id="ref-vaswani2017"')
+    assert "Attention is all you need" in refs
+    (site / "articles" / "c.md").write_text(
+        text.replace("bibliography: refs.bib", "bibliography: refs.bib\ncitation_style: author-year")
+    )
+    build(site)
+    page = (site / "_site" / "c" / "index.html").read_text()
+    assert '(<span class="citation" tabindex="0"><a href="#ref-vaswani2017">Vaswani et al., 2017</a>' in page
+    assert '<a href="#ref-sundararajan2017">Sundararajan and Taly, 2017</a>' in page
+
+
+def test_citation_errors(make_site):
+    site = make_site(
+        {
+            "c.md": "---\ntitle: C\nbibliography: refs.bib\n---\nText.\n\nSee [@vaswani2071].\n",
+            "d.md": "---\ntitle: D\n---\nSee [@x].\n",
+            "e.md": "---\ntitle: E\nbibliography: missing.bib\n---\nText.\n",
+        }
+    )
+    (site / "articles" / "refs.bib").write_text(BIB)
+    with pytest.raises(ArticleErrors) as exc:
+        build(site)
+    assert [str(p) for p in exc.value.problems] == [
+        'articles/c.md:7: unknown citation key @vaswani2071 in refs.bib; did you mean "vaswani2017"?',
+        "articles/d.md:4: citation @x but no bibliography: add `bibliography: refs.bib` to the front matter "
+        "or site.toml",
+        f"articles/e.md:1: bibliography missing.bib not found at {site / 'articles' / 'missing.bib'}",
+    ]
+
+
+@pytest.mark.browser
+def test_citation_hover_shows_reference(make_site):
+    site = make_site({"c.md": "---\ntitle: C\nbibliography: refs.bib\n---\nSee [@vaswani2017].\n"})
+    (site / "articles" / "refs.bib").write_text(BIB)
+    build(site)
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "c/index.html")
+        hover = page.locator(".citation-hover").first
+        assert hover.is_hidden()
+        page.locator(".citation").first.hover()
+        assert hover.is_visible() and "Attention is all you need" in hover.inner_text()
+        page.mouse.move(1, 1)
+        page.locator(".citation").first.focus()
+        assert hover.is_visible()
