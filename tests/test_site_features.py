@@ -234,7 +234,10 @@ BIB = """
 
 
 def test_citations_numbered_and_author_year(make_site):
-    text = "---\ntitle: C\nbibliography: refs.bib\n---\nIG [@sundararajan2017] and both [@vaswani2017; @sundararajan2017].\n"
+    text = (
+        "---\ntitle: C\nbibliography: refs.bib\n---\n"
+        "IG [@sundararajan2017] and both [@vaswani2017; @sundararajan2017].\n"
+    )
     site = make_site({"c.md": text})
     (site / "articles" / "refs.bib").write_text(BIB)
     build(site)
