@@ -40,7 +40,7 @@ def test_hover_factor_two_recolours_tokens(site):
     with serve(site / "_site") as url, browser_page() as page:
         page.goto(url + "f/index.html")
         first, second = page.locator("ecco-factors").nth(0), page.locator("ecco-factors").nth(1)
-        first.locator(".ecco-factor-list > li").first.wait_for()
+        first.locator(".ecco-factor").first.wait_for()
         data = json.loads(first.locator("script[type='application/json']").text_content())["result"]
         rows = data["blocks"][0]["factors"]
         default = token_state(first)
@@ -48,7 +48,7 @@ def test_hover_factor_two_recolours_tokens(site):
         for t, (factor, _value, _) in enumerate(default):
             assert factor == max(range(len(rows)), key=lambda f: abs(rows[f][t]))
         second_before = token_state(second)
-        first.locator(".ecco-factor-list > li").nth(1).hover()
+        first.locator(".ecco-factor").nth(1).hover()
         state = token_state(first)
         peak = max(rows[1])
         for t, (factor, value, background) in enumerate(state):
@@ -58,11 +58,11 @@ def test_hover_factor_two_recolours_tokens(site):
             assert alpha == pytest.approx(0.08 + 0.8 * rows[1][t] / peak, abs=6e-3)
         page.mouse.move(1, 1)
         assert token_state(first) == default  # leaving restores the dominant view
-        first.locator(".ecco-factor-list > li").nth(2).click()
+        first.locator(".ecco-factor").nth(2).click()
         page.mouse.move(1, 1)
         assert {f for f, _, _ in token_state(first)} == {2}  # pinned
         assert token_state(second) == second_before
         # The per-layer figure switches layers.
         second.locator("select").select_option("1")
-        assert second.locator(".ecco-factor-list > li").count() == 3
+        assert second.locator(".ecco-factor").count() == 3
         assert page.errors == []

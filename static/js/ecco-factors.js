@@ -2,6 +2,7 @@
 // factor. Hover, focus or tap a sparkline to recolour the text by that factor alone; click
 // pins it; "neurons" lists the factor's top neurons.
 import { EccoElement } from "./ecco-element.js";
+import { paint } from "./ecco-scale.js";
 import { appendToken, tokenNode } from "./ecco-tokens.js";
 
 const COLOURS = ["31,119,180", "255,127,14", "44,160,44", "214,39,40", "148,103,189",
@@ -72,15 +73,17 @@ class EccoFactors extends EccoElement {
     list.className = "ecco-factor-list";
     this.factorNodes = this.block.factors.map((values, f) => {
       const item = document.createElement("li");
-      item.tabIndex = 0;
-      item.dataset.factor = String(f);
-      item.setAttribute("role", "button");
-      item.setAttribute("aria-pressed", "false");
-      item.setAttribute("aria-label", `Factor ${f + 1}: show its activation on the text`);
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "ecco-factor";
+      button.dataset.factor = String(f);
+      button.setAttribute("aria-pressed", "false");
+      button.setAttribute("aria-label", `Factor ${f + 1}: show its activation on the text`);
       const number = document.createElement("span");
       number.className = "ecco-factor-number";
       number.textContent = String(f + 1);
       number.style.borderColor = `rgb(${COLOURS[f % COLOURS.length]})`;
+      button.append(number, sparkline(values, COLOURS[f % COLOURS.length]));
       const more = document.createElement("details");
       const summary = document.createElement("summary");
       summary.textContent = "neurons";
@@ -91,23 +94,14 @@ class EccoFactors extends EccoElement {
         neurons.append(entry);
       }
       more.append(summary, neurons);
-      item.append(number, sparkline(values, COLOURS[f % COLOURS.length]), more);
-      item.addEventListener("pointerenter", () => this.show(f));
-      item.addEventListener("focus", () => this.show(f));
-      item.addEventListener("pointerleave", () => this.show(this.pinned));
-      item.addEventListener("blur", () => this.show(this.pinned));
-      item.addEventListener("click", (event) => {
-        if (event.target.closest("details")) return;
-        this.pin(f);
-      });
-      item.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" || event.key === " ") {
-          event.preventDefault();
-          this.pin(f);
-        }
-      });
+      item.append(button, more);
+      button.addEventListener("pointerenter", () => this.show(f));
+      button.addEventListener("focus", () => this.show(f));
+      button.addEventListener("pointerleave", () => this.show(this.pinned));
+      button.addEventListener("blur", () => this.show(this.pinned));
+      button.addEventListener("click", () => this.pin(f));
       list.append(item);
-      return item;
+      return button;
     });
     const line = document.createElement("div");
     line.className = "ecco-token-line";
@@ -122,6 +116,11 @@ class EccoFactors extends EccoElement {
     this.status.setAttribute("aria-live", "polite");
     parts.push(layout, this.status);
     this.view.replaceChildren(...parts);
+    // Colours are chosen against the page behind them, so paint only once attached.
+    if (this.view.isConnected) this.show(null);
+  }
+
+  ready() {
     this.show(null);
   }
 
@@ -143,8 +142,7 @@ class EccoFactors extends EccoElement {
       }
       const peak = Math.max(...rows[factor].map(Math.abs), 1e-12);
       const v = Math.abs(rows[factor][t]) / peak;
-      node.style.background = `rgba(${COLOURS[factor % COLOURS.length]},${(0.08 + 0.8 * v).toFixed(3)})`;
-      node.dataset.level = v > 0.6 ? "dark" : "light";
+      paint(node, { rgb: COLOURS[factor % COLOURS.length].split(",").map(Number), alpha: 0.08 + 0.8 * v });
       node.dataset.factor = String(factor);
       node.dataset.value = String(rows[factor][t]);
     });

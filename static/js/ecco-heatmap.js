@@ -1,12 +1,13 @@
 // A layers × tokens rank heatmap as a table, shared by <ecco-rankings> and
 // <ecco-rankings-watch>. Log colour scale: rank 1 darkest. Each cell prints its rank (so
 // colour is never the only cue) and is focusable; hover or focus reports details.
+import { paint } from "./ecco-scale.js";
 import { display, percent } from "./ecco-tokens.js";
 
 export function rankShade(rank, maxRank) {
   const top = Math.log(Math.max(maxRank, 10));
   const v = 1 - Math.log(rank) / top; // 1 for rank 1, 0 for the largest rank shown
-  return { background: `rgba(31, 95, 191, ${(0.06 + 0.94 * Math.max(0, v)).toFixed(3)})`, dark: v > 0.55 };
+  return { rgb: [31, 95, 191], alpha: 0.06 + 0.94 * Math.max(0, v) };
 }
 
 export function rankHeatmap({ layers, columns, rank, p }, onFocus) {
@@ -37,15 +38,14 @@ export function rankHeatmap({ layers, columns, rank, p }, onFocus) {
     columns.forEach((token, c) => {
       const cell = row.insertCell();
       const value = rank[l][c];
-      const shade = rankShade(value, maxRank);
       cell.textContent = String(value);
-      cell.style.background = shade.background;
-      cell.dataset.level = shade.dark ? "dark" : "light";
+      cell.dataset.rank = String(value);
       cell.dataset.layer = String(l);
       cell.dataset.column = String(c);
       cell.tabIndex = 0;
       const details = { token, layer: layers[l], rank: value, p: p[l][c], column: c };
       cell.addEventListener("pointerenter", () => onFocus(details, cell));
+      requestAnimationFrame(() => paint(cell, rankShade(value, maxRank))); // once it is in the page
       cell.addEventListener("focus", () => onFocus(details, cell));
     });
   }
@@ -67,10 +67,8 @@ export function rankLegend(maxRank) {
   for (const value of [1, 10, 100, 1000, 10000].filter((v) => v <= Math.max(maxRank, 10))) {
     const swatch = document.createElement("span");
     swatch.className = "ecco-swatch";
-    const shade = rankShade(value, maxRank);
-    swatch.style.background = shade.background;
-    swatch.dataset.level = shade.dark ? "dark" : "light";
     swatch.textContent = String(value);
+    requestAnimationFrame(() => paint(swatch, rankShade(value, maxRank)));
     node.append(swatch);
   }
   return node;

@@ -2,7 +2,7 @@
 // share of the attribution. Click (or Enter) pins; arrow keys move; a switcher picks the
 // method when several were computed; data-view="detailed" adds a bar and value per token.
 import { EccoElement, moveFocus } from "./ecco-element.js";
-import { diverging, legend, sequential } from "./ecco-scale.js";
+import { diverging, legend, paint, sequential, unpaint } from "./ecco-scale.js";
 import { appendToken, display, tokenNode } from "./ecco-tokens.js";
 
 const SEQUENTIAL = "linear-gradient(to right, rgba(31,95,191,0.08), rgba(31,95,191,1))";
@@ -107,15 +107,12 @@ class EccoSaliency extends EccoElement {
       node.classList.toggle("is-later", i > position);
       node.classList.toggle("is-selected", i === position);
       if (i < position) {
-        const colour = signed ? diverging(signed[i] / topSigned) : sequential(share[i] / top);
-        node.style.background = colour.background;
-        node.dataset.level = colour.dark ? "dark" : "light";
+        paint(node, signed ? diverging(signed[i] / topSigned) : sequential(share[i] / top));
         node.dataset.share = String(share[i]);
         value.textContent = this.detailed ? (signed ? signedText(signed[i]) : `${(100 * share[i]).toFixed(1)}%`) : "";
         if (this.detailed) node.style.setProperty("--bar", String(share[i] / top));
       } else {
-        node.style.background = "";
-        delete node.dataset.level;
+        unpaint(node);
         delete node.dataset.share;
         value.textContent = "";
         node.style.removeProperty("--bar");

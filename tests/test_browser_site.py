@@ -1,0 +1,118 @@
+"""Whole pages in Chromium: nothing is requested outside the site, and axe-core finds no
+serious or critical accessibility violation, in light and in dark mode."""
+
+from pathlib import Path
+
+import pytest
+
+from ecco_build.build import build
+from tests.browser import browser_page, serve
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).parent.parent
+
+EVERYTHING = """
+---
+title: Every kind
+description: One figure of each kind.
+date: 2026-01-01
+---
+## Figures
+
+Text with a note.[^n] And math $x^2$. See [](#fig-gen).
+
+:::{generate}
+:prompt: def f(x):
+:max_new_tokens: 3
+:label: fig-gen
+Generation.
+:::
+
+:::{saliency}
+:prompt: def f(x):
+:max_new_tokens: 2
+:method: [integrated_gradients, occlusion]
+:n_steps: 8
+Saliency.
+:::
+
+:::{rankings}
+:prompt: def f(x):
+:max_new_tokens: 2
+:::
+
+:::{rankings-watch}
+:prompt: The keys to the cabinet
+:watch: [" is", " are"]
+:::
+
+:::{layer-predictions}
+:prompt: The keys
+:top_k: 4
+:::
+
+:::{factors}
+:prompt: def f(x):\\n    return x
+:components: 3
+:::
+
+:::{note}
+A callout.
+:::
+
+[^n]: The note.
+"""
+
+
+def external_requests_and_violations(url: str, pages: list[str], scheme: str) -> tuple[list, list]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    outside, serious = [], []
+    with browser_page() as page:
+        page.emulate_media(color_scheme=scheme)
+
+        def route(request_route):
+            request = request_route.request
+            if request.url.startswith(url):
+                request_route.continue_()
+            else:
+                outside.append(request.url)
+                request_route.abort()
+
+        page.route("**/*", route)
+        failed = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        for path in pages:
+            page.goto(url + path)
+            page.wait_for_load_state("networkidle")
+            results = Axe().run(page).response
+            for violation in results["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    nodes = [n["target"] for n in violation["nodes"][:3]]
+                    serious.append(f"{path} [{scheme}]: {violation['id']} ({violation['help']}) at {nodes}")
+        assert page.errors == []
+        assert [f for f in failed if f.startswith(url)] == []
+    return outside, serious
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_fixture_site_is_local_and_accessible(make_site, scheme):
+    site = make_site({"every.md": EVERYTHING}, extra='base_url = "https://example.test/"')
+    build(site)
+    with serve(site / "_site") as url:
+        outside, serious = external_requests_and_violations(url, ["index.html", "every/index.html"], scheme)
+    assert outside == []
+    assert serious == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_example_site_is_local_and_accessible(tmp_path, scheme):
+    build(ROOT, out=tmp_path / "site")
+    pages = ["index.html"] + sorted(
+        str(p.relative_to(tmp_path / "site")) for p in (tmp_path / "site").glob("*/index.html")
+    )
+    with serve(tmp_path / "site") as url:
+        outside, serious = external_requests_and_violations(url, pages, scheme)
+    assert outside == []
+    assert serious == []
