@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecco_build import citations, formulas, references
+from ecco_build import citations, formulas, links, references
 from ecco_build.articles import Article, Directive, find_articles, markdown_parser, read_article
 from ecco_build.config import SiteConfig
 from ecco_build.errors import ModelLoadError, Problem, did_you_mean, display_path
@@ -177,7 +177,9 @@ def collect(config: SiteConfig) -> Collected:
     md = markdown_parser()
     info = ModelInfo(config)
     slugs: dict[str, str] = {}
-    for source in find_articles(config.articles_path):
+    sources = find_articles(config.articles_path)
+    by_name = {(p.parent.name if p.name == "index.md" else p.stem): p for p in sources}
+    for source in sources:
         shown = display_path(source, config.root)
         article = read_article(source, shown, md, problems)
         if article is None:
@@ -194,6 +196,7 @@ def collect(config: SiteConfig) -> Collected:
         slugs[article.slug] = shown
         references.check(article, problems)
         formulas.check(article.tokens, article.path, problems)
+        links.check(article, by_name, problems, warnings)
         citations.check(article.tokens, bibliography_of(article, config, problems), article.path, problems)
         articles.append(article)
         for directive in article.directives:

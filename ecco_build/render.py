@@ -9,6 +9,7 @@ inside <script type="application/json"> with <, > and & escaped; never as raw HT
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from ecco_build import __version__, citations, references
+from ecco_build import __version__, citations, links, references
 from ecco_build.articles import CALLOUTS, DIRECTIVE_INFO, Article, Directive, markdown_parser
 from ecco_build.collect import bibliography_path
 from ecco_build.config import SiteConfig
@@ -50,11 +51,16 @@ def environment(config: SiteConfig) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["rank_shade"] = rank_shade
+    env.filters["tag_slug"] = tag_slug
     env.filters["dominant"] = dominant
     env.filters["factor_sparklines"] = factor_sparklines
     env.filters["shown"] = lambda token: token.get("display", token["text"])
     env.filters["percent"] = lambda p: "–" if p is None else f"{100 * p:.1f}%" if p >= 0.001 else "<0.1%"
     return env
+
+
+def tag_slug(tag: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-") or "tag"
 
 
 def callout_kind(token: Token) -> str | None:
@@ -192,6 +198,7 @@ class Renderer:
                 token = Token("html_block", "", 0, content=self.callout(token))
             tokens.append(token)
         tokens = references.fill(tokens, references.targets(article))
+        tokens = links.rewrite(tokens, article, self.out)
         style = article.front.citation_style or self.config.citation_style
         bib_path = bibliography_path(article, self.config)
         references_html = ""
@@ -254,11 +261,20 @@ class Renderer:
         )
 
     def index(self, articles: list[Article], live_reload: bool = False) -> Path:
+        """The index (non-draft articles, newest first) and one page per tag."""
         listed = [a for a in articles if not a.front.draft]
         listed.sort(key=lambda a: (a.front.date is not None, a.front.date or 0, a.front.title), reverse=True)
+        tags = sorted({tag for a in listed for tag in a.front.tags}, key=str.lower)
+        for tag in tags:
+            page = Page(f"tags/{tag_slug(tag)}/index.html", "../../")
+            tagged = [a for a in listed if tag in a.front.tags]
+            html = self.env.get_template("index.html").render(
+                site=self.site, page=page, articles=tagged, tag=tag, tags=tags, live_reload=live_reload
+            )
+            self._write(page, html)
         page = Page("index.html", "")
         html = self.env.get_template("index.html").render(
-            site=self.site, page=page, articles=listed, live_reload=live_reload
+            site=self.site, page=page, articles=listed, tag=None, tags=tags, live_reload=live_reload
         )
         return self._write(page, html)
 

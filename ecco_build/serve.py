@@ -47,6 +47,8 @@ def _handler(out: Path, state: _State):
 def watched_paths(site_dir: Path) -> list[Path]:
     config = load_config(site_dir)
     paths = [config.path, config.articles_path, config.root / "templates", config.root / "static"]
+    if config.bibliography:
+        paths.append(config.root / config.bibliography)
     from ecco_build.render import theme_dir
 
     paths += [theme_dir() / "templates", theme_dir() / "static"]

@@ -289,3 +289,40 @@ def test_citation_hover_shows_reference(make_site):
         page.mouse.move(1, 1)
         page.locator(".citation").first.focus()
         assert hover.is_visible()
+
+
+def test_tag_pages(site):
+    page = (site / "_site" / "tags" / "two" / "index.html").read_text()
+    assert "Articles tagged “two”" in page and 'href="../../feat/index.html"' in page and "Old" not in page
+    index = (site / "_site" / "index.html").read_text()
+    assert 'href="tags/one/index.html"' in index
+    article = (site / "_site" / "feat" / "index.html").read_text()
+    assert 'href="../tags/two/index.html"' in article
+
+
+def test_local_links_images_and_alt_text(make_site):
+    site = make_site(
+        {
+            "a.md": "---\ntitle: A\n---\nSee [B](b.md#part) and ![a plot](plot.png) and ![](plot.png).\n",
+            "b.md": "---\ntitle: B\n---\n## Part\n\nBack to [A](a.md).\n",
+        },
+        extra='base_url = "https://example.test/"',
+    )
+    (site / "articles" / "plot.png").write_bytes(b"\x89PNG fake")
+    result = build(site)
+    assert result.warnings == (
+        "articles/a.md:4: image plot.png has no alt text; describe it in ![…](…) for readers who cannot see it",
+    )
+    page = (site / "_site" / "a" / "index.html").read_text()
+    assert '<a href="../b/index.html#part">B</a>' in page and '<img src="plot.png" alt="a plot"' in page
+    assert (site / "_site" / "a" / "plot.png").read_bytes() == b"\x89PNG fake"
+    (site / "articles" / "a.md").write_text(
+        "---\ntitle: A\n---\n[C](c.md), ![x](gone.png), ![y](../up.png)\n"
+    )
+    with pytest.raises(ArticleErrors) as exc:
+        build(site)
+    assert [str(p) for p in exc.value.problems] == [
+        "articles/a.md:4: link to c.md: there is no article c.md",
+        f"articles/a.md:4: link to gone.png: no such file beside the article ({site / 'articles' / 'gone.png'})",
+        "articles/a.md:4: link to ../up.png: keep linked files in or below the article's folder (no ..)",
+    ]
