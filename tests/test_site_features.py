@@ -311,7 +311,8 @@ def test_local_links_images_and_alt_text(make_site):
     (site / "articles" / "plot.png").write_bytes(b"\x89PNG fake")
     result = build(site)
     assert result.warnings == (
-        "articles/a.md:4: image plot.png has no alt text; describe it in ![…](…) for readers who cannot see it",
+        "articles/a.md:4: image plot.png has no alt text; "
+        "describe it in ![…](…) for readers who cannot see it",
     )
     page = (site / "_site" / "a" / "index.html").read_text()
     assert '<a href="../b/index.html#part">B</a>' in page and '<img src="plot.png" alt="a plot"' in page
@@ -323,6 +324,7 @@ def test_local_links_images_and_alt_text(make_site):
         build(site)
     assert [str(p) for p in exc.value.problems] == [
         "articles/a.md:4: link to c.md: there is no article c.md",
-        f"articles/a.md:4: link to gone.png: no such file beside the article ({site / 'articles' / 'gone.png'})",
+        "articles/a.md:4: link to gone.png: no such file beside the article "
+        f"({site / 'articles' / 'gone.png'})",
         "articles/a.md:4: link to ../up.png: keep linked files in or below the article's folder (no ..)",
     ]
