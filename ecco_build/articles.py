@@ -52,6 +52,7 @@ class FrontMatter:
     tags: tuple[str, ...] = ()
     bibliography: str = ""
     citation_style: str = ""
+    hero: str = ""
 
 
 FRONT_KEYS = {
@@ -64,6 +65,7 @@ FRONT_KEYS = {
     "tags": "a list of tags",
     "bibliography": "a BibTeX file for [@key] citations, relative to the article",
     "citation_style": "numbered or author-year",
+    "hero": "an image beside the article (its card on the index and in social previews)",
 }
 
 
@@ -205,6 +207,9 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
     bibliography = data.get("bibliography", "")
     if not isinstance(bibliography, str):
         fail("bibliography", "bibliography must be a file name, e.g. bibliography: refs.bib")
+    hero = data.get("hero", "")
+    if not isinstance(hero, str):
+        fail("hero", "hero must be an image file name, e.g. hero: figure.png")
     citation_style = data.get("citation_style", "")
     if citation_style not in ("", "numbered", "author-year"):
         fail("citation_style", f"citation_style must be numbered or author-year, not {citation_style!r}")
@@ -220,6 +225,7 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
         tags=tuple(tags),
         bibliography=bibliography,
         citation_style=citation_style,
+        hero=hero,
     )
 
 

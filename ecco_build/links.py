@@ -45,6 +45,10 @@ def check(article: Article, slugs: dict[str, Path], problems: list[Problem], war
                     f"{article.path}:{line}: image {child.attrGet('src')} has no alt text; "
                     "describe it in ![…](…) for readers who cannot see it"
                 )
+    if article.front.hero and not (article.source.parent / article.front.hero).is_file():
+        problems.append(
+            Problem(article.path, 2, f"hero image {article.front.hero} not found beside the article")
+        )
     for _, _, value, line in local_targets(article):
         path = value.split("#")[0].split("?")[0]
         if path.endswith(".md"):

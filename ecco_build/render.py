@@ -19,7 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from ecco_build import __version__, citations, links, references
+from ecco_build import __version__, cards, citations, links, references
 from ecco_build.articles import CALLOUTS, DIRECTIVE_INFO, Article, Directive, markdown_parser
 from ecco_build.collect import bibliography_path
 from ecco_build.config import SiteConfig
@@ -208,6 +208,7 @@ class Renderer:
             references_html = citations.references_html(bibliography, cited, style)
         body = self.md.renderer.render(tokens, self.md.options, {}) + references_html
         scripts = sorted({KINDS[d.kind].element for d in article.directives})
+        card = self.card(article)
         html = self.env.get_template("article.html").render(
             site=self.site,
             page=page,
@@ -215,6 +216,7 @@ class Renderer:
             front=article.front,
             body=Markup(body),
             toc=references.headings(article),
+            card=card,
             scripts=scripts,
             live_reload=live_reload,
         )
@@ -252,6 +254,21 @@ class Renderer:
             src=src,
             page=page,
         )
+
+    def card(self, article: Article) -> str:
+        """The article's social image, relative to the site: its hero image or a drawn card."""
+        if article.front.hero:
+            target = self.out / article.slug / article.front.hero
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(article.source.parent / article.front.hero, target)
+            return f"{article.slug}/{article.front.hero}"
+        cards.draw_card(
+            self.out / article.slug / "card.png",
+            self.config.title,
+            article.front.title,
+            article.front.description,
+        )
+        return f"{article.slug}/card.png"
 
     def callout(self, token: Token) -> str:
         kind = callout_kind(token)

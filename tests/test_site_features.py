@@ -328,3 +328,31 @@ def test_local_links_images_and_alt_text(make_site):
         f"({site / 'articles' / 'gone.png'})",
         "articles/a.md:4: link to ../up.png: keep linked files in or below the article's folder (no ..)",
     ]
+
+
+def test_social_card_and_hero(site, make_site):
+    from PIL import Image
+
+    card = site / "_site" / "feat" / "card.png"
+    assert Image.open(card).size == (1200, 630)
+    page = (site / "_site" / "feat" / "index.html").read_text()
+    assert '<meta property="og:image" content="https://example.test/site/feat/card.png">' in page
+
+
+def test_hero_image_is_used_and_checked(make_site):
+    site = make_site(
+        {"h.md": "---\ntitle: H\nhero: hero.png\n---\nText.\n"}, extra='base_url = "https://x.test/"'
+    )
+    (site / "articles" / "hero.png").write_bytes(b"\x89PNG hero")
+    build(site)
+    assert (site / "_site" / "h" / "hero.png").read_bytes() == b"\x89PNG hero"
+    assert (
+        '<meta property="og:image" content="https://x.test/h/hero.png">'
+        in (site / "_site" / "h" / "index.html").read_text()
+    )
+    assert 'class="card-hero" src="h/hero.png"' in (site / "_site" / "index.html").read_text()
+    (site / "articles" / "hero.png").unlink()
+    with pytest.raises(
+        ArticleErrors, match="articles/h.md:2: hero image hero.png not found beside the article"
+    ):
+        build(site)
