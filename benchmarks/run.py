@@ -62,8 +62,10 @@ def texts(lm, prompt_tokens: int, output_tokens: int) -> tuple[list[int], int]:
     return ids[: prompt_tokens + output_tokens], prompt_tokens
 
 
-def timed(fn, repeats: int) -> tuple[float, object]:
-    fn()  # warm-up
+def timed(fn, repeats: int, warmup=None) -> tuple[float, object]:
+    """Median seconds of `repeats` runs after one warm-up run (of `warmup`, a cheaper call of the
+    same code, when the full run is too slow to repeat)."""
+    (warmup or fn)()
     times, result = [], None
     for _ in range(repeats):
         start = time.perf_counter()
@@ -105,25 +107,50 @@ def workload(name: str, args: dict) -> dict:
     unembed = 2 * lm.model.config.n_embd * lm.model.config.vocab_size
     repeats = args["repeats"]
     row: dict = {"workload": name}
+    args.setdefault("ig_repeats", repeats)
     defaults = {o.name: o.default for o in KINDS["saliency"].options}
 
     def ours_saliency(method, **extra):
         opts = {**defaults, "method": [method], **extra}
         return saliency.attribute(lm, ids, prompt, opts)[method]
 
-    if name in ("ig-fixed-50", "ig-adaptive"):
-        extra = (
-            {"n_steps": 50, "tolerance": 0.0} if name == "ig-fixed-50" else {"n_steps": 8, "tolerance": 0.01}
-        )
-        ours_t, ours = timed(lambda: ours_saliency("integrated_gradients", **extra), repeats)
+    short = ids[: prompt + 2]  # warm-up input: same code, two targets
+
+    if name == "integrated-gradients":
+        # One Captum baseline, compared with our fixed-step and adaptive runs.
+        fixed = {"n_steps": 50, "tolerance": 0.0}
+        adaptive = {"n_steps": 8, "tolerance": 0.01}
         base_t, (_, base_deltas) = timed(
-            lambda: baselines.captum_per_target(lm, ids, prompt, "integrated_gradients"), repeats
+            lambda: baselines.captum_per_target(lm, ids, prompt, "integrated_gradients"),
+            args["ig_repeats"],
+            warmup=lambda: baselines.captum_per_target(lm, short, prompt, "integrated_gradients"),
         )
-        row.update(
-            ours_delta=ours["worst_relative_delta"], base_delta=max(base_deltas), steps=ours["n_steps"]
-        )
-        flops = ours["n_steps"] * (forward + n * unembed) * (1 + 2 * n)
-    elif name == "gradient-x-input":
+        rows = []
+        for label, extra in (("IG, 50 steps", fixed), ("IG, adaptive", adaptive)):
+            ours_t, ours = timed(
+                lambda extra=extra: ours_saliency("integrated_gradients", **extra),
+                args["ig_repeats"],
+                warmup=lambda extra=extra: saliency.attribute(
+                    lm, short, prompt, {**defaults, "method": ["integrated_gradients"], **extra}
+                ),
+            )
+            flops = ours["n_steps"] * (forward + n * unembed) * (1 + 2 * n)
+            rows.append(
+                finish(
+                    {
+                        "workload": label,
+                        "ours_delta": ours["worst_relative_delta"],
+                        "base_delta": max(base_deltas),
+                        "steps": ours["n_steps"],
+                    },
+                    ours_t,
+                    base_t,
+                    flops,
+                    device,
+                )
+            )
+        return rows
+    if name == "gradient-x-input":
         ours_t, _ = timed(lambda: ours_saliency("gradient_x_input"), repeats)
         base_t, _ = timed(lambda: baselines.captum_per_target(lm, ids, prompt, "gradient_x_input"), repeats)
         flops = (forward + n * unembed) * (1 + 2 * n)
@@ -171,6 +198,12 @@ def workload(name: str, args: dict) -> dict:
         flops = None
     else:
         raise ValueError(name)
+    return [finish(row, ours_t, base_t, flops, device)]
+
+
+def finish(row: dict, ours_t: float, base_t: float | None, flops: float | None, device: str) -> dict:
+    import torch
+
     row.update(
         ours_s=ours_t,
         base_s=base_t,
@@ -185,12 +218,12 @@ def workload(name: str, args: dict) -> dict:
     return row
 
 
-def run_isolated(name: str, args: dict) -> dict:
+def run_isolated(name: str, args: dict) -> list[dict]:
     with mp.get_context("spawn").Pool(1) as pool:
         return pool.apply(workload, (name, args))
 
 
-WORKLOADS = ("ig-fixed-50", "ig-adaptive", "gradient-x-input", "lens", "factors", "generate")
+WORKLOADS = ("integrated-gradients", "gradient-x-input", "lens", "factors", "generate")
 
 
 def fmt(value, spec: str) -> str:
@@ -204,16 +237,23 @@ def main() -> None:
     parser.add_argument("--prompt", type=int, default=30)
     parser.add_argument("--output", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--ig-repeats",
+        type=int,
+        default=3,
+        help="timed runs for integrated gradients (the Captum loop takes minutes per run on CPU)",
+    )
     parser.add_argument("--only", nargs="*", choices=WORKLOADS)
     parser.add_argument("--json", help="also write the rows to this file")
     args = vars(parser.parse_args())
     rows = []
     for name in args["only"] or WORKLOADS:
-        rows.append(run_isolated(name, args))
+        rows += run_isolated(name, args)
         print(f"done {name}: {rows[-1]}", flush=True)
     print(
         f"\n{args['shape']}, {args['prompt']} prompt + {args['output']} output tokens, "
-        f"device {args['device']}, median of {args['repeats']} after a warm-up\n"
+        f"device {args['device']}, median of {args['repeats']} runs after a warm-up "
+        f"({args['ig_repeats']} for integrated gradients)\n"
     )
     header = (
         f"{'workload':<18} {'ours s':>8} {'baseline s':>10} {'ratio':>7} {'peak RSS MB':>11} "
