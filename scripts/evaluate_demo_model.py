@@ -63,8 +63,9 @@ def evaluate(folder: Path, context: int) -> dict:
         "held_out_perplexity": math.exp(total_loss / total_tokens),
         "bracket_positions": asked,
         "bracket_accuracy": right / asked if asked else float("nan"),
-        "bracket_accuracy_by_closer": {c: {"accuracy": r / a if a else None, "positions": a}
-                                       for c, (r, a) in per_closer.items()},
+        "bracket_accuracy_by_closer": {
+            c: {"accuracy": r / a if a else None, "positions": a} for c, (r, a) in per_closer.items()
+        },
         "init_completion": greedy,
         "init_completion_ok": greedy.startswith(" name"),
     }
@@ -153,7 +154,8 @@ def main() -> None:
         init=results["init_completion"],
         init_ok="passes" if results["init_completion_ok"] else "fails",
         by_closer="; ".join(
-            f"`{c}` {v['accuracy']:.1%} of {v['positions']}" for c, v in results["bracket_accuracy_by_closer"].items()
+            f"`{c}` {v['accuracy']:.1%} of {v['positions']}"
+            for c, v in results["bracket_accuracy_by_closer"].items()
             if v["positions"]
         ),
     )

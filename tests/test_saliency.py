@@ -169,7 +169,7 @@ def test_target_blocks_equal_one_block(causal_models, monkeypatch):
     prompt_ids, output_ids, _ = saliency.sequence(lm, opts)
     ids = prompt_ids + output_ids
     whole = saliency.attribute(lm, ids, len(prompt_ids), opts)
-    monkeypatch.setattr(saliency, "GRADIENT_BUDGET", 2 * len(ids) * 32)  # two targets per block
+    monkeypatch.setattr(saliency, "BACKWARD_ROWS", 2 * len(ids))  # two targets per block
     split = saliency.attribute(lm, ids, len(prompt_ids), opts)
     for a, b in zip(whole["gradient_x_input"]["signed"], split["gradient_x_input"]["signed"], strict=True):
         assert torch.allclose(torch.tensor(a), torch.tensor(b), atol=1e-6)

@@ -39,8 +39,11 @@ log = logging.getLogger(__name__)
 # Automatic IG chunking keeps (steps in a chunk) × (sequence length) × (targets) bounded.
 AUTO_CHUNK_BUDGET = 2**16
 MAX_IG_STEPS = 800
-# Elements of target gradients computed in one vmapped backward: 2**27 floats is 512 MB.
-GRADIENT_BUDGET = 2**27
+# Token rows (targets × batch × positions) in one vmapped backward. vmap multiplies every
+# activation gradient by the number of targets, so memory grows with this product: at 4,096
+# rows a GPT-2-small backward needs about 1 GB. Larger batches (IG chunks) fall back to one
+# backward per target over the shared forward, which costs the same arithmetic.
+BACKWARD_ROWS = 4096
 
 ScoreFn = Callable[[torch.Tensor], torch.Tensor]  # (batch, T, d) → (batch, targets)
 
@@ -79,13 +82,13 @@ def gradients(
     """Gradients of every target w.r.t. `embeds`: (n, batch, T, d), and the scores (batch, n).
 
     One forward serves all targets. The backward is vmapped over blocks of targets, sized so
-    that a block's gradients stay under GRADIENT_BUDGET elements (memory stays bounded on long
-    texts); without batching, one backward per target reuses the same graph.
+    that a block covers at most BACKWARD_ROWS token rows (memory stays bounded on long texts
+    and large IG chunks); without batching, one backward per target reuses the same graph.
     """
     embeds = embeds.detach().requires_grad_(True)
     values = scores(embeds)  # (batch, n)
     batch, n = values.shape
-    per_block = max(1, GRADIENT_BUDGET // max(1, embeds.numel())) if batched else 1
+    per_block = max(1, BACKWARD_ROWS // max(1, batch * embeds.shape[1])) if batched else 1
     blocks = []
     for start in range(0, n, per_block):
         stop = min(n, start + per_block)
