@@ -66,3 +66,28 @@ def test_hover_factor_two_recolours_tokens(site):
         second.locator("select").select_option("1")
         assert second.locator(".ecco-factor").count() == 3
         assert page.errors == []
+
+
+SIGNED = """
+---
+title: Signed
+---
+:::{factors}
+:prompt: "def area(width, height):\\n    return width * height"
+:components: 3
+:method: pca
+:::
+"""
+
+
+def test_signed_factors_use_a_diverging_scale(tmp_path_factory, tiny_model_dir):
+    site = built_site(tmp_path_factory, tiny_model_dir, "signed", SIGNED)
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "signed/index.html")
+        figure = page.locator("ecco-factors")
+        figure.locator(".ecco-factor").first.hover()
+        state = token_state(figure)
+        assert {value < 0 for _, value, _ in state} == {True, False}
+        for _, value, background in state:  # red exactly where the loading is negative
+            assert ("200, 55, 45" in background) == (value < 0)
+        assert "blue tokens load positively" in figure.locator(".ecco-tooltip").inner_text()

@@ -2,7 +2,7 @@
 // factor. Hover, focus or tap a sparkline to recolour the text by that factor alone; click
 // pins it; "neurons" lists the factor's top neurons.
 import { EccoElement } from "./ecco-element.js";
-import { paint } from "./ecco-scale.js";
+import { diverging, paint } from "./ecco-scale.js";
 import { appendToken, tokenNode } from "./ecco-tokens.js";
 
 const COLOURS = ["31,119,180", "255,127,14", "44,160,44", "214,39,40", "148,103,189",
@@ -26,6 +26,17 @@ function sparkline(values, colour) {
   line.setAttribute("fill", "none");
   line.setAttribute("stroke", `rgb(${colour})`);
   line.setAttribute("stroke-width", "1.5");
+  if (low < 0) {
+    const zero = document.createElementNS(SVG, "line");
+    const y = (height - 1 - ((0 - low) / (high - low)) * (height - 2)).toFixed(1);
+    zero.setAttribute("x1", "0");
+    zero.setAttribute("x2", String(width));
+    zero.setAttribute("y1", y);
+    zero.setAttribute("y2", y);
+    zero.setAttribute("stroke", "currentColor");
+    zero.setAttribute("stroke-opacity", "0.3");
+    svg.append(zero);
+  }
   svg.append(line);
   return svg;
 }
@@ -34,6 +45,7 @@ class EccoFactors extends EccoElement {
   build() {
     this.pinned = null;
     this.blockIndex = 0;
+    this.signed = !this.data.result.clipped;
     this.view = document.createElement("div");
     this.view.className = "ecco-factors-view";
     this.render();
@@ -142,13 +154,20 @@ class EccoFactors extends EccoElement {
       }
       const peak = Math.max(...rows[factor].map(Math.abs), 1e-12);
       const v = Math.abs(rows[factor][t]) / peak;
-      paint(node, { rgb: COLOURS[factor % COLOURS.length].split(",").map(Number), alpha: 0.08 + 0.8 * v });
+      if (f !== null && this.signed) {
+        paint(node, diverging(rows[factor][t] / peak)); // PCA/ICA: blue positive, red negative
+      } else {
+        paint(node, { rgb: COLOURS[factor % COLOURS.length].split(",").map(Number), alpha: 0.08 + 0.8 * v });
+      }
       node.dataset.factor = String(factor);
       node.dataset.value = String(rows[factor][t]);
     });
+    const alone = this.signed
+      ? `Factor ${f + 1} alone: blue tokens load positively, red negatively (scaled to its largest magnitude).`
+      : `Factor ${f + 1} alone: darker tokens activate it more (scaled to its maximum).`;
     this.status.textContent = f === null
       ? "Tokens tinted by their strongest factor. Hover or focus a factor to show it alone."
-      : `Factor ${f + 1} alone: darker tokens activate it more (scaled to its maximum).`;
+      : alone;
   }
 }
 
