@@ -16,6 +16,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -116,7 +117,7 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "typographer": True, "highlight": highlight})
     md.use(front_matter_plugin).use(colon_fence_plugin).use(anchors_plugin, min_level=2, max_level=4)
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
-    md.use(footnote_plugin)
+    md.use(footnote_plugin).use(attrs_plugin)
     formulas.use(md)
     return md
 

@@ -184,18 +184,28 @@ class Renderer:
     def article(self, article: Article, live_reload: bool = False) -> Path:
         page = Page(f"{article.slug}/index.html", "../")
         directive_at = {d.line: d for d in article.directives}
+        numbers = references.figures(article)
         tokens = []
-        for token in article.tokens:
+        skip = 0
+        for i, token in enumerate(article.tokens):
+            if skip:
+                skip -= 1
+                continue
             directive = (
                 directive_at.get(token.map[0] + 1)
                 if token.map and token.type in ("fence", "colon_fence")
                 else None
             )
             if directive is not None:
-                html = self.figure(article, directive, page)
+                number, fid = numbers[("directive", directive.number)]
+                html = self.figure(article, directive, page, number, fid)
                 token = Token("html_block", "", 0, content=html + "\n")
             elif token.type in ("fence", "colon_fence") and callout_kind(token):
                 token = Token("html_block", "", 0, content=self.callout(token))
+            elif ("image", i) in numbers:
+                number, fid = numbers[("image", i)]
+                token = Token("html_block", "", 0, content=self.image_figure(article, i, number, fid))
+                skip = 2  # the paragraph's inline and closing tokens
             tokens.append(token)
         tokens = references.fill(tokens, references.targets(article))
         tokens = links.rewrite(tokens, article, self.out)
@@ -222,11 +232,28 @@ class Renderer:
         )
         return self._write(page, html)
 
-    def figure(self, article: Article, directive: Directive, page: Page) -> str:
+    def image_figure(self, article: Article, i: int, number: int, fid: str) -> str:
+        """A stand-alone Markdown image as a numbered figure; its title is the caption."""
+        image = references.image_figure(article.tokens, i)
+        links.rewrite([article.tokens[i + 1]], article, self.out)  # copies a local image beside the page
+        src = str(image.attrGet("src"))
+        caption = str(image.attrGet("title") or "")
+        return (
+            self.env.get_template("image.html").render(
+                id=fid,
+                number=number,
+                src=src,
+                alt=self.md.renderer.renderInlineAsText(image.children or [], self.md.options, {}),
+                caption=Markup(self.md.renderInline(caption)) if caption else "",
+            )
+            + "\n"
+        )
+
+    def figure(self, article: Article, directive: Directive, page: Page, number: int, fid: str) -> str:
         kind = KINDS[directive.kind]
         job = self.jobs[(article.path, directive.number)]
         data = self.results[job.key]
-        label = references.figure_id(directive)
+        label = fid
         payload, src = None, None
         text = dumps(data)
         if len(text) <= INLINE_LIMIT:
@@ -238,7 +265,7 @@ class Renderer:
             src = f"{page.root}data/{job.filename}"
         figure = {
             "id": label,
-            "number": directive.number,
+            "number": number,
             "kind": kind.name,
             "element": kind.element,
             "width": directive.options.get("width", "body"),

@@ -356,3 +356,26 @@ def test_hero_image_is_used_and_checked(make_site):
         ArticleErrors, match="articles/h.md:2: hero image hero.png not found beside the article"
     ):
         build(site)
+
+
+def test_standalone_images_are_numbered_figures(make_site):
+    site = make_site(
+        {
+            "i.md": "---\ntitle: I\n---\nSee [](#fig-plot) and [the first one](#figure-1).\n\n"
+            ":::{generate}\n:prompt: hi\n:max_new_tokens: 2\n:::\n\n"
+            '![A plot of *loss*](plot.png "Loss **falls** with steps"){#fig-plot}\n\n'
+            "Inline ![icon](plot.png) stays an image.\n"
+        }
+    )
+    (site / "articles" / "plot.png").write_bytes(b"\x89PNG")
+    build(site)
+    page = (site / "_site" / "i" / "index.html").read_text()
+    assert '<a href="#fig-plot" class="cross-ref">Figure 2</a>' in page
+    assert '<a href="#figure-1" class="cross-ref">Figure 1</a>' not in page  # the link text was given
+    assert 'id="figure-1" data-kind="generate"' in page
+    assert (
+        '<figure class="image-figure" id="fig-plot">\n<img src="plot.png" alt="A plot of loss" loading="lazy">\n'
+        '<figcaption><a class="figure-number" href="#fig-plot">Figure 2</a>: Loss <strong>falls</strong> with steps'
+    ) in page
+    assert 'Inline <img src="plot.png" alt="icon"' in page
+    assert (site / "_site" / "i" / "plot.png").is_file()
