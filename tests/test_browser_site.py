@@ -116,3 +116,32 @@ def test_example_site_is_local_and_accessible(tmp_path, scheme):
         outside, serious = external_requests_and_violations(url, pages, scheme)
     assert outside == []
     assert serious == []
+
+
+def test_site_works_under_a_base_path_and_prints_its_fallbacks(make_site, tmp_path):
+    """GitHub Pages project sites live under /<repo>/: every link is relative, so the same
+    files work there; and the print stylesheet shows the static fallbacks, not the widgets."""
+    import re
+    import shutil
+
+    site = make_site({"every.md": EVERYTHING}, extra='base_url = "https://example.test/repo/"')
+    build(site)
+    for page in (site / "_site").rglob("*.html"):
+        for value in re.findall(r'(?:href|src)="([^"]*)"', page.read_text()):
+            assert not value.startswith("/"), f"{page.name}: root-relative link {value}"
+    host = tmp_path / "host"
+    shutil.copytree(site / "_site", host / "repo")
+    with serve(host) as url, browser_page() as page:
+        bad = []
+        page.on("response", lambda r: bad.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("requestfailed", lambda r: bad.append(f"failed {r.url}"))
+        for path in ("repo/index.html", "repo/every/index.html", "repo/feed.xml"):
+            page.goto(url + path)
+            page.wait_for_load_state("networkidle")
+        page.goto(url + "repo/every/index.html")
+        page.locator("ecco-saliency .ecco-saliency-view").wait_for()
+        page.emulate_media(media="print")
+        assert page.locator("ecco-saliency .ecco-fallback").is_visible()
+        assert page.locator("ecco-saliency .ecco-saliency-view").is_hidden()
+        assert page.locator(".theme-toggle").is_hidden() or page.locator(".site-header").is_hidden()
+        assert bad == [] and page.errors == []
