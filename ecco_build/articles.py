@@ -7,6 +7,7 @@ so that one run reports all of them.
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,7 +111,9 @@ def highlight(code: str, lang: str, attrs: str) -> str:
         lexer = get_lexer_by_name(lang)
     except ClassNotFound:
         return ""
-    return render(code, lexer, HtmlFormatter(cssclass="highlight", wrapcode=True))
+    # Returned starting with <pre, markdown-it uses it as is instead of wrapping it again.
+    html = render(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight"><code class="language-{escape(lang)}">{html}</code></pre>\n'
 
 
 def markdown_parser() -> MarkdownIt:

@@ -82,7 +82,7 @@ def test_broken_reference_and_duplicate_label_are_errors(make_site):
 
 def test_code_is_highlighted_with_light_and_dark_styles(site):
     page = (site / "_site" / "feat" / "index.html").read_text()
-    assert '<div class="highlight"><pre><span></span><code><span class="k">def</span>' in page
+    assert '<pre class="highlight"><code class="language-python"><span class="k">def</span>' in page
     css = (site / "_site" / "static" / "css" / "code.css").read_text()
     assert ".highlight .k" in css and ":root[data-theme=dark] .highlight .k" in css
 
