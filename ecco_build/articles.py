@@ -7,9 +7,9 @@ so that one run reports all of them.
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
