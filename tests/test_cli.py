@@ -71,3 +71,12 @@ def test_readme_lists_every_kind_exactly():
     assert block == "```text\n" + kinds_text(list(KINDS.values())) + "```\n", (
         "README is out of date: run python scripts/update_readme.py"
     )
+
+
+def test_ci_runs_the_readme_test_command():
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    readme = (root / "README.md").read_text()
+    command = next(line for line in (root / ".ci" / "run").read_text().splitlines() if line.startswith("apt-get"))
+    assert f"\n{command}\n" in readme
