@@ -145,14 +145,28 @@ class Page:
     root: str  # relative prefix back to the site root, e.g. "../"
 
 
+# Pygments styles whose every token colour keeps a WCAG AA contrast (4.5:1) on our code
+# background: "xcode" on the light panel, "lightbulb" on the dark one (checked by axe-core).
+CODE_STYLES = ("xcode", "lightbulb")
+
+
 def code_css() -> str:
     """Pygments colours for highlighted code: a light style, and a dark one for dark mode."""
     from pygments.formatters import HtmlFormatter
 
-    light = HtmlFormatter(style="default").get_style_defs(".highlight")
-    dark = HtmlFormatter(style="monokai").get_style_defs(":root[data-theme=dark] .highlight")
-    system_dark = HtmlFormatter(style="monokai").get_style_defs(":root:not([data-theme=light]) .highlight")
-    return f"{light}\n{dark}\n@media (prefers-color-scheme: dark) {{\n{system_dark}\n}}\n"
+    light, dark = (HtmlFormatter(style=name) for name in CODE_STYLES)
+    return (
+        "\n".join(
+            [
+                light.get_style_defs(".highlight"),
+                dark.get_style_defs(":root[data-theme=dark] .highlight"),
+                "@media (prefers-color-scheme: dark) {",
+                dark.get_style_defs(":root:not([data-theme=light]) .highlight"),
+                "}",
+            ]
+        )
+        + "\n"
+    )
 
 
 def copy_static(config: SiteConfig, out: Path) -> None:
