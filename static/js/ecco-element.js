@@ -18,6 +18,14 @@ export class EccoElement extends HTMLElement {
     hydrate(this, this.view);
     this.ready?.();
   }
+
+  // For figures with selectable output tokens (this.outputs, this.select): click pins a
+  // selection so that it stays when the pointer leaves; clicking it again unpins.
+  pin(step) {
+    this.pinned = this.pinned === step ? null : step;
+    this.outputs.forEach((node, i) => node.setAttribute("aria-pressed", String(i === this.pinned)));
+    this.select(step);
+  }
 }
 
 // Arrow keys move focus along a row of buttons with one tab stop (a roving tabindex).

@@ -59,12 +59,6 @@ class EccoGenerate extends EccoElement {
     }
   }
 
-  pin(step) {
-    this.pinned = this.pinned === step ? null : step;
-    this.outputs.forEach((node, i) => node.setAttribute("aria-pressed", String(i === this.pinned)));
-    this.select(step);
-  }
-
   select(step) {
     if (!this.outputs.length) return;
     this.current = step;

@@ -73,3 +73,22 @@ export function rankLegend(maxRank) {
   }
   return node;
 }
+
+// The heatmap with its legend and a live status line that reports the hovered or focused
+// cell; onCell(details) lets the figure react too. Returns the nodes to append.
+export function rankPanel(data, onCell = () => {}) {
+  const status = document.createElement("p");
+  status.className = "ecco-tooltip";
+  status.setAttribute("aria-live", "polite");
+  status.textContent = "Hover or focus a cell for details.";
+  const table = rankHeatmap(data, (details, cell) => {
+    status.textContent = rankText(details);
+    table.querySelectorAll(".is-current").forEach((node) => node.classList.remove("is-current"));
+    cell.classList.add("is-current");
+    onCell(details);
+  });
+  const scroll = document.createElement("div");
+  scroll.className = "ecco-scroll";
+  scroll.append(table);
+  return [scroll, rankLegend(Math.max(...data.rank.flat())), status];
+}

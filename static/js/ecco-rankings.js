@@ -1,7 +1,7 @@
 // <ecco-rankings>: the rank of each output token at every layer. Hover or focus a cell for
 // token, layer, rank and probability; the output token's place in the text lights up.
 import { EccoElement } from "./ecco-element.js";
-import { rankHeatmap, rankLegend, rankText } from "./ecco-heatmap.js";
+import { rankPanel } from "./ecco-heatmap.js";
 import { appendToken, tokenNode } from "./ecco-tokens.js";
 
 class EccoRankings extends EccoElement {
@@ -18,21 +18,11 @@ class EccoRankings extends EccoElement {
       if (targets.includes(i)) outputNodes.push(node);
       appendToken(line, node, token);
     });
-    const status = document.createElement("p");
-    status.className = "ecco-tooltip";
-    status.setAttribute("aria-live", "polite");
-    status.textContent = "Hover or focus a cell for details.";
     const columns = targets.map((t) => tokens[t]);
-    const table = rankHeatmap({ layers, columns, rank, p }, (details, cell) => {
-      status.textContent = rankText(details);
+    const panel = rankPanel({ layers, columns, rank, p }, (details) => {
       outputNodes.forEach((node, c) => node.classList.toggle("is-selected", c === details.column));
-      table.querySelectorAll(".is-current").forEach((node) => node.classList.remove("is-current"));
-      cell.classList.add("is-current");
     });
-    const scroll = document.createElement("div");
-    scroll.className = "ecco-scroll";
-    scroll.append(table);
-    view.append(line, scroll, rankLegend(Math.max(...rank.flat())), status);
+    view.append(line, ...panel);
     return view;
   }
 }

@@ -85,12 +85,6 @@ class EccoSaliency extends EccoElement {
     moveFocus(this.outputs, step, event);
   }
 
-  pin(step) {
-    this.pinned = this.pinned === step ? null : step;
-    this.outputs.forEach((node, i) => node.setAttribute("aria-pressed", String(i === this.pinned)));
-    this.select(step);
-  }
-
   select(step) {
     if (!this.outputs.length) return;
     this.current = step;
