@@ -55,6 +55,7 @@ class FrontMatter:
     bibliography: str = ""
     citation_style: str = ""
     hero: str = ""
+    doi: str = ""
 
 
 FRONT_KEYS = {
@@ -68,6 +69,7 @@ FRONT_KEYS = {
     "bibliography": "a BibTeX file for [@key] citations, relative to the article",
     "citation_style": "numbered or author-year",
     "hero": "an image beside the article (its card on the index and in social previews)",
+    "doi": "the article's DOI, e.g. 10.5281/zenodo.1234567",
 }
 
 
@@ -211,6 +213,10 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
     bibliography = data.get("bibliography", "")
     if not isinstance(bibliography, str):
         fail("bibliography", "bibliography must be a file name, e.g. bibliography: refs.bib")
+    doi = data.get("doi", "")
+    if not isinstance(doi, str) or (doi and not re.match(r"^10\.\d{4,9}/\S+$", doi)):
+        fail("doi", f"doi must look like 10.1234/abc (without https://doi.org/), not {doi!r}")
+        doi = ""
     hero = data.get("hero", "")
     if not isinstance(hero, str):
         fail("hero", "hero must be an image file name, e.g. hero: figure.png")
@@ -230,6 +236,7 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
         bibliography=bibliography,
         citation_style=citation_style,
         hero=hero,
+        doi=doi,
     )
 
 

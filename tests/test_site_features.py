@@ -382,3 +382,21 @@ def test_standalone_images_are_numbered_figures(make_site):
     assert figure in page
     assert 'Inline <img src="plot.png" alt="icon"' in page
     assert (site / "_site" / "i" / "plot.png").is_file()
+
+
+def test_doi_orcid_and_scholar_tags(make_site):
+    site = make_site(
+        {
+            "d.md": "---\ntitle: D\ndoi: 10.5281/zenodo.123\nauthors:\n  - name: Ada\n"
+            "    orcid: 0000-0002-1825-0097\n---\nText.\n",
+            "e.md": "---\ntitle: E\ndoi: https://doi.org/10.1/x\n---\nText.\n",
+        }
+    )
+    with pytest.raises(ArticleErrors, match=r"articles/e.md:3: doi must look like 10.1234/abc"):
+        build(site)
+    (site / "articles" / "e.md").unlink()
+    build(site)
+    page = (site / "_site" / "d" / "index.html").read_text()
+    assert '<a href="https://doi.org/10.5281/zenodo.123">10.5281/zenodo.123</a>' in page
+    assert 'href="https://orcid.org/0000-0002-1825-0097"' in page
+    assert '<meta name="citation_doi" content="10.5281/zenodo.123">' in page
