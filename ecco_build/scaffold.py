@@ -27,15 +27,16 @@ description: A first figure, computed by the demo model that ships with ecco-bui
 date: 2026-01-01
 ---
 
-The demo model was trained on Python source code. Below, it continues the start of a
-function. Hover over (or tab to) a generated token to see the other tokens it considered.
+The demo model was trained on Python source code. Below, it continues a constructor.
+Hover over (or tab to) a generated token to see the other tokens it considered.
 
 :::{generate}
 :prompt: |
-    def greet(name):
-        return "Hello, " +
+    class Person:
+        def __init__(self, name):
+            self.name =
 :max_new_tokens: 8
-The demo model completes a function, one token at a time.
+The demo model completes an assignment, one token at a time.
 :::
 
 Edit this file in `articles/` and run `ecco-build build` again; results are stored in

@@ -58,7 +58,8 @@ def test_new_site_builds(tmp_path):
     page = (tmp_path / "blog" / "_site" / "welcome" / "index.html").read_text()
     assert "<ecco-generate" in page
     fallback = page.split('<div class="ecco-fallback">')[1].split("</div>")[0]
-    assert '<span class="ecco-token prompt">def</span>' in fallback  # tokens, each its own span
+    assert '<span class="ecco-token prompt">class</span>' in fallback  # tokens, each its own span
+    assert '<span class="ecco-token output"> name<small class="ecco-prob">' in fallback  # self.name = name
     again = runner.invoke(main, ["new", str(tmp_path / "blog")])
     assert again.exit_code == 1 and "already exists and is not empty" in again.output
 
