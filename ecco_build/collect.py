@@ -195,6 +195,7 @@ def collect(config: SiteConfig) -> Collected:
             continue
         slugs[article.slug] = shown
         references.check(article, problems)
+        warnings.extend(references.heading_warnings(article))
         formulas.check(article.tokens, article.path, problems)
         links.check(article, by_name, problems, warnings)
         citations.check(article.tokens, bibliography_of(article, config, problems), article.path, problems)

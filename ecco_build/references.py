@@ -63,6 +63,26 @@ def headings(article: Article) -> list[tuple[int, str, str]]:
     return out
 
 
+def heading_warnings(article: Article) -> list[str]:
+    """Headings should not skip levels (screen readers navigate by them); the title is the h1."""
+    warnings, previous = [], 1
+    for token in article.tokens:
+        if token.type != "heading_open":
+            continue
+        level, line = int(token.tag[1]), (token.map or [0])[0] + 1
+        if level == 1:
+            warnings.append(
+                f"{article.path}:{line}: a # heading competes with the title; start sections at ##"
+            )
+        elif level > previous + 1:
+            warnings.append(
+                f"{article.path}:{line}: heading level {level} follows level {previous}; "
+                f"use {'#' * (previous + 1)} here"
+            )
+        previous = level
+    return warnings
+
+
 def check(article: Article, problems: list[Problem]) -> None:
     seen: dict[str, int] = {}
     lines = {d.number: d.line for d in article.directives}

@@ -252,10 +252,13 @@ class Renderer:
         links.rewrite([article.tokens[i + 1]], article, self.out)  # copies a local image beside the page
         src = str(image.attrGet("src"))
         caption = str(image.attrGet("title") or "")
+        classes = str(image.attrGet("class") or "").split()
+        width = next((w for w in ("page", "screen") if w in classes), "body")  # ![..](..){.page}
         return (
             self.env.get_template("image.html").render(
                 id=fid,
                 number=number,
+                width=width,
                 src=src,
                 alt=self.md.renderer.renderInlineAsText(image.children or [], self.md.options, {}),
                 caption=Markup(self.md.renderInline(caption)) if caption else "",

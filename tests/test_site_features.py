@@ -400,3 +400,20 @@ def test_doi_orcid_and_scholar_tags(make_site):
     assert '<a href="https://doi.org/10.5281/zenodo.123">10.5281/zenodo.123</a>' in page
     assert 'href="https://orcid.org/0000-0002-1825-0097"' in page
     assert '<meta name="citation_doi" content="10.5281/zenodo.123">' in page
+
+
+def test_heading_order_warnings_and_wide_images(make_site):
+    site = make_site(
+        {"h.md": "---\ntitle: H\n---\n# Title again\n\n## Part\n\n#### Skipped\n\n![wide](p.png){.page}\n"},
+        extra='base_url = "https://x.test/"',
+    )
+    (site / "articles" / "p.png").write_bytes(b"\x89PNG")
+    result = build(site)
+    assert result.warnings == (
+        "articles/h.md:4: a # heading competes with the title; start sections at ##",
+        "articles/h.md:8: heading level 4 follows level 2; use ### here",
+    )
+    assert (
+        '<figure class="image-figure l-page" id="figure-1">'
+        in (site / "_site" / "h" / "index.html").read_text()
+    )
