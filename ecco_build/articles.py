@@ -68,7 +68,7 @@ FRONT_KEYS = {
     "tags": "a list of tags",
     "bibliography": "a BibTeX file for [@key] citations, relative to the article",
     "citation_style": "numbered or author-year",
-    "hero": "an image beside the article (its card on the index and in social previews)",
+    "hero": 'an image beside the article, or "#fig-label" to draw that figure into the social card',
     "doi": "the article's DOI, e.g. 10.5281/zenodo.1234567",
 }
 

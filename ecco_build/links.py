@@ -16,8 +16,9 @@ from pathlib import Path, PurePosixPath
 
 from markdown_it.token import Token
 
+from ecco_build import references
 from ecco_build.articles import Article
-from ecco_build.errors import Problem
+from ecco_build.errors import Problem, did_you_mean
 
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
 
@@ -45,10 +46,20 @@ def check(article: Article, slugs: dict[str, Path], problems: list[Problem], war
                     f"{article.path}:{line}: image {child.attrGet('src')} has no alt text; "
                     "describe it in ![…](…) for readers who cannot see it"
                 )
-    if article.front.hero and not (article.source.parent / article.front.hero).is_file():
-        problems.append(
-            Problem(article.path, 2, f"hero image {article.front.hero} not found beside the article")
-        )
+    hero = article.front.hero
+    if hero.startswith("#"):
+        labels = {fid for (kind, _), (_, fid) in references.figures(article).items() if kind == "directive"}
+        if hero[1:] not in labels:
+            problems.append(
+                Problem(
+                    article.path,
+                    2,
+                    f'hero "{hero}" names no analysis figure of this article; '
+                    f"{did_you_mean(hero[1:], labels) if labels else 'it has none'}",
+                )
+            )
+    elif hero and not (article.source.parent / hero).is_file():
+        problems.append(Problem(article.path, 2, f"hero image {hero} not found beside the article"))
     for _, _, value, line in local_targets(article):
         path = value.split("#")[0].split("?")[0]
         if path.endswith(".md"):

@@ -300,17 +300,25 @@ class Renderer:
         )
 
     def card(self, article: Article) -> str:
-        """The article's social image, relative to the site: its hero image or a drawn card."""
-        if article.front.hero:
-            target = self.out / article.slug / article.front.hero
+        """The article's social image, relative to the site: its hero image, or a drawn card
+        (showing the figure named by `hero: "#label"`, if any)."""
+        hero = article.front.hero
+        if hero and not hero.startswith("#"):
+            target = self.out / article.slug / hero
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(article.source.parent / article.front.hero, target)
-            return f"{article.slug}/{article.front.hero}"
+            shutil.copyfile(article.source.parent / hero, target)
+            return f"{article.slug}/{hero}"
+        figure = None
+        if hero:
+            numbers = references.figures(article)
+            directive = next(d for d in article.directives if numbers[("directive", d.number)][1] == hero[1:])
+            figure = self.results[self.jobs[(article.path, directive.number)].key]
         cards.draw_card(
             self.out / article.slug / "card.png",
             self.config.title,
             article.front.title,
             article.front.description,
+            figure,
         )
         return f"{article.slug}/card.png"
 

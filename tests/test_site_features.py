@@ -417,3 +417,26 @@ def test_heading_order_warnings_and_wide_images(make_site):
         '<figure class="image-figure l-page" id="figure-1">'
         in (site / "_site" / "h" / "index.html").read_text()
     )
+
+
+def test_hero_figure_is_drawn_into_the_card(make_site):
+    from PIL import Image
+
+    text = (
+        '---\ntitle: H\nhero: "#fig-s"\n---\n:::{saliency}\n:prompt: def f(x):\n:max_new_tokens: 2\n'
+        ":method: gradient\n:label: fig-s\n:::\n"
+    )
+    site = make_site({"h.md": text})
+    build(site)
+    card = Image.open(site / "_site" / "h" / "card.png").convert("RGB")
+    band = card.crop((60, 430, 1140, 500))
+    blues = sum(1 for r, g, b in band.getdata() if b > r + 40)
+    assert blues > 300  # the tinted token row of the saliency figure (a plain card is white here)
+    assert 'class="card-hero" src="h/card.png"' in (site / "_site" / "index.html").read_text()
+    (site / "articles" / "h.md").write_text(text.replace('"#fig-s"', '"#fig-x"'))
+    with pytest.raises(
+        ArticleErrors,
+        match=r'articles/h.md:2: hero "#fig-x" names no analysis figure of this '
+        r'article; did you mean "fig-s"\?',
+    ):
+        build(site)
