@@ -39,13 +39,13 @@ def serve(folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def browser_page(width: int = 1200, height: int = 900) -> Iterator:
+def browser_page(width: int = 1200, height: int = 900, touch: bool = False) -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
+            page = browser.new_page(viewport={"width": width, "height": height}, has_touch=touch)
             page.errors = []
             page.on("pageerror", lambda error: page.errors.append(str(error)))
             yield page

@@ -181,7 +181,7 @@ def test_footnotes_become_sidenotes_and_popovers(make_site):
             text_box = page.locator(".article-body > p").first.bounding_box()
             assert note.bounding_box()["x"] > text_box["x"] + text_box["width"]
             assert page.locator("section.footnotes").is_hidden()
-        with browser_page(width=390, height=800) as page:  # phone: the reference opens a popover
+        with browser_page(width=390, height=800, touch=True) as page:  # phone: the reference opens a popover
             page.goto(url + "n/index.html")
             ref = page.locator("sup.footnote-ref > a").first
             assert page.locator("#sidenote-1").is_hidden()
@@ -191,7 +191,7 @@ def test_footnotes_become_sidenotes_and_popovers(make_site):
             page.keyboard.press("Escape")
             assert page.locator("#sidenote-1").is_hidden()
             assert page.evaluate("document.activeElement.id") == "fnref1"
-            page.locator("sup.footnote-ref > a").nth(1).dispatch_event("click")  # a tap is a click
+            page.locator("sup.footnote-ref > a").nth(1).tap()
             assert page.locator("#sidenote-2").is_visible()
             assert page.errors == []
 
