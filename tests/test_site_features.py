@@ -374,7 +374,7 @@ def test_standalone_images_are_numbered_figures(make_site):
     assert '<a href="#figure-1" class="cross-ref">Figure 1</a>' not in page  # the link text was given
     assert 'id="figure-1" data-kind="generate"' in page
     figure = (
-        '<figure class="image-figure" id="fig-plot">\n'
+        '<figure class="image-figure l-body" id="fig-plot">\n'
         '<img src="plot.png" alt="A plot of loss" loading="lazy">\n'
         '<figcaption><a class="figure-number" href="#fig-plot">Figure 2</a>: '
         "Loss <strong>falls</strong> with steps"
