@@ -56,11 +56,13 @@ class FrontMatter:
     citation_style: str = ""
     hero: str = ""
     doi: str = ""
+    subtitle: str = ""
 
 
 FRONT_KEYS = {
     "title": "the article title (required)",
-    "description": "one or two sentences shown under the title and on the index",
+    "description": "one or two sentences for the index, feeds and previews (and under the title)",
+    "subtitle": "a line under the title, when it should differ from the description",
     "authors": "a list of names or {name, affiliation(s), url, orcid}",
     "date": "publication date, YYYY-MM-DD",
     "updated": "date of the last substantial change, YYYY-MM-DD",
@@ -213,6 +215,10 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
     bibliography = data.get("bibliography", "")
     if not isinstance(bibliography, str):
         fail("bibliography", "bibliography must be a file name, e.g. bibliography: refs.bib")
+    subtitle = data.get("subtitle", "")
+    if not isinstance(subtitle, str):
+        fail("subtitle", "subtitle must be text")
+        subtitle = ""
     doi = data.get("doi", "")
     if not isinstance(doi, str) or (doi and not re.match(r"^10\.\d{4,9}/\S+$", doi)):
         fail("doi", f"doi must look like 10.1234/abc (without https://doi.org/), not {doi!r}")
@@ -237,6 +243,7 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
         citation_style=citation_style,
         hero=hero,
         doi=doi,
+        subtitle=subtitle.strip(),
     )
 
 

@@ -142,6 +142,9 @@ def test_site_works_under_a_base_path_and_prints_its_fallbacks(make_site, tmp_pa
         page.locator("ecco-saliency .ecco-saliency-view").wait_for()
         page.emulate_media(media="print")
         assert page.locator("ecco-saliency .ecco-fallback").is_visible()
+        # Closed <details> print open: the full attribution matrix and the figure notes.
+        assert page.locator("ecco-saliency .ecco-fallback-table table").is_visible()
+        assert page.locator(".ecco-notes dl").first.is_visible()
         assert page.locator("ecco-saliency .ecco-saliency-view").is_hidden()
         assert page.locator(".theme-toggle").is_hidden() or page.locator(".site-header").is_hidden()
         assert bad == [] and page.errors == []

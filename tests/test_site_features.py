@@ -387,7 +387,7 @@ def test_standalone_images_are_numbered_figures(make_site):
 def test_doi_orcid_and_scholar_tags(make_site):
     site = make_site(
         {
-            "d.md": "---\ntitle: D\ndoi: 10.5281/zenodo.123\nauthors:\n  - name: Ada\n"
+            "d.md": "---\ntitle: D\nsubtitle: A line under it\ndoi: 10.5281/zenodo.123\nauthors:\n  - name: Ada\n"
             "    orcid: 0000-0002-1825-0097\n---\nText.\n",
             "e.md": "---\ntitle: E\ndoi: https://doi.org/10.1/x\n---\nText.\n",
         }
@@ -400,6 +400,7 @@ def test_doi_orcid_and_scholar_tags(make_site):
     assert '<a href="https://doi.org/10.5281/zenodo.123">10.5281/zenodo.123</a>' in page
     assert 'href="https://orcid.org/0000-0002-1825-0097"' in page
     assert '<meta name="citation_doi" content="10.5281/zenodo.123">' in page
+    assert '<p class="description">A line under it</p>' in page
 
 
 def test_heading_order_warnings_and_wide_images(make_site):
