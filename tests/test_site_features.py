@@ -387,7 +387,8 @@ def test_standalone_images_are_numbered_figures(make_site):
 def test_doi_orcid_and_scholar_tags(make_site):
     site = make_site(
         {
-            "d.md": "---\ntitle: D\nsubtitle: A line under it\ndoi: 10.5281/zenodo.123\nauthors:\n  - name: Ada\n"
+            "d.md": "---\ntitle: D\nsubtitle: A line under it\ndoi: 10.5281/zenodo.123\n"
+            "authors:\n  - name: Ada\n"
             "    orcid: 0000-0002-1825-0097\n---\nText.\n",
             "e.md": "---\ntitle: E\ndoi: https://doi.org/10.1/x\n---\nText.\n",
         }
