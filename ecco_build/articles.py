@@ -7,6 +7,7 @@ so that one run reports all of them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -100,6 +101,44 @@ class Article:
     text: str
     tokens: list[Token] = field(repr=False)
     directives: tuple[Directive, ...]
+
+    @functools.cached_property
+    def figures(self) -> dict[int, Figure]:
+        """Numbered figures in reading order, by the index of their token: directive fences and
+        paragraphs holding one image. Unlabelled figures get the id figure-N."""
+        directive_at = {d.line: d for d in self.directives}
+        found: dict[int, Figure] = {}
+        for i, token in enumerate(self.tokens):
+            fence = token.map and token.type in ("fence", "colon_fence")
+            directive = directive_at.get(token.map[0] + 1) if fence else None
+            image = None if directive else lone_image(self.tokens, i)
+            number = len(found) + 1
+            if directive is not None:
+                found[i] = Figure(
+                    number, directive.options.get("label") or f"figure-{number}", directive, None
+                )
+            elif image is not None:
+                found[i] = Figure(number, str(image.attrGet("id") or f"figure-{number}"), None, image)
+        return found
+
+
+@dataclass(frozen=True)
+class Figure:
+    number: int
+    id: str
+    directive: Directive | None  # an analysis figure, or
+    image: Token | None  # a stand-alone Markdown image
+
+    def line(self, article: Article, index: int) -> int:
+        return self.directive.line if self.directive else (article.tokens[index].map or [0])[0] + 1
+
+
+def lone_image(tokens: list[Token], i: int) -> Token | None:
+    """The image token if tokens[i] opens a paragraph that holds one image and nothing else."""
+    if tokens[i].type != "paragraph_open" or i + 1 >= len(tokens):
+        return None
+    children = [c for c in tokens[i + 1].children or [] if not (c.type == "text" and not c.content.strip())]
+    return children[0] if len(children) == 1 and children[0].type == "image" else None
 
 
 def highlight(code: str, lang: str, attrs: str) -> str:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecco_build.collect import collect
+from ecco_build.collect import Collected, collect
 from ecco_build.config import SiteConfig, load_config
 from ecco_build.errors import ArticleErrors, EccoBuildError
 from ecco_build.render import Renderer, copy_static
@@ -36,12 +36,18 @@ class BuildResult:
     seconds: float
 
 
-def check(site_dir: Path) -> tuple[SiteConfig, int, int, tuple[str, ...]]:
-    """Validate everything, load no model. Returns (config, articles, directives, warnings)."""
+def validated(site_dir: Path) -> tuple[SiteConfig, Collected]:
+    """The config and every article, checked; all problems raised together. Loads no model."""
     config = load_config(site_dir)
     collected = collect(config)
     if collected.problems:
         raise ArticleErrors(collected.problems)
+    return config, collected
+
+
+def check(site_dir: Path) -> tuple[SiteConfig, int, int, tuple[str, ...]]:
+    """Validate everything, load no model. Returns (config, articles, directives, warnings)."""
+    config, collected = validated(site_dir)
     count = sum(len(a.directives) for a in collected.articles)
     return config, len(collected.articles), count, collected.warnings
 
@@ -55,10 +61,7 @@ def build(
     live_reload: bool = False,
 ) -> BuildResult:
     start = time.perf_counter()
-    config = load_config(site_dir)
-    collected = collect(config)
-    if collected.problems:
-        raise ArticleErrors(collected.problems)
+    config, collected = validated(site_dir)
     store = DataStore(config.data_path)
     warnings = list(collected.warnings)
     places: dict[str, list[str]] = {}
@@ -89,7 +92,7 @@ def build(
         raise EccoBuildError("--strict: warnings are errors:\n" + "\n".join(warnings))
     out_dir = Path(out) if out else config.out_path
     with staging(out_dir) as stage:
-        renderer = Renderer(config, collected.jobs, results, stage)
+        renderer = Renderer(config, collected.jobs, results, stage, collected.bibliographies)
         copy_static(config, stage)
         for article in collected.articles:
             with template_errors(article.path):

@@ -6,7 +6,7 @@ suits the kind (a decoder for generation), and the prompt fits the context windo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ecco_build import citations, formulas, links, references
 from ecco_build.articles import Article, Directive, find_articles, markdown_parser, read_article
@@ -26,6 +26,7 @@ class Collected:
     jobs: dict[tuple[str, int], Job]  # (article path, directive number) → job
     problems: tuple[Problem, ...]
     warnings: tuple[str, ...]
+    bibliographies: dict[str, citations.Bibliography] = field(default_factory=dict)  # article path →
 
 
 class ModelInfo:
@@ -167,6 +168,7 @@ def bibliography_of(article: Article, config: SiteConfig, problems: list[Problem
 def collect(config: SiteConfig) -> Collected:
     problems: list[Problem] = []
     warnings: list[str] = []
+    bibliographies: dict[str, citations.Bibliography] = {}
     articles: list[Article] = []
     jobs: dict[tuple[str, int], Job] = {}
     if not config.articles_path.is_dir():
@@ -198,7 +200,10 @@ def collect(config: SiteConfig) -> Collected:
         warnings.extend(references.heading_warnings(article))
         formulas.check(article.tokens, article.path, problems)
         links.check(article, by_name, problems, warnings)
-        citations.check(article.tokens, bibliography_of(article, config, problems), article.path, problems)
+        bibliography = bibliography_of(article, config, problems)
+        citations.check(article.tokens, bibliography, article.path, problems)
+        if bibliography is not None:
+            bibliographies[article.path] = bibliography
         articles.append(article)
         for directive in article.directives:
             found, job = check_directive(directive, info)
@@ -207,4 +212,4 @@ def collect(config: SiteConfig) -> Collected:
                 jobs[(article.path, directive.number)] = job
     if not articles and not problems:
         warnings.append(f"no articles found in {config.articles_dir}/")
-    return Collected(tuple(articles), jobs, tuple(problems), tuple(warnings))
+    return Collected(tuple(articles), jobs, tuple(problems), tuple(warnings), bibliographies)

@@ -16,7 +16,6 @@ from pathlib import Path, PurePosixPath
 
 from markdown_it.token import Token
 
-from ecco_build import references
 from ecco_build.articles import Article
 from ecco_build.errors import Problem, did_you_mean
 
@@ -48,7 +47,7 @@ def check(article: Article, slugs: dict[str, Path], problems: list[Problem], war
                 )
     hero = article.front.hero
     if hero.startswith("#"):
-        labels = {fid for (kind, _), (_, fid) in references.figures(article).items() if kind == "directive"}
+        labels = {figure.id for figure in article.figures.values() if figure.directive}
         if hero[1:] not in labels:
             problems.append(
                 Problem(

@@ -13,40 +13,9 @@ from ecco_build.articles import Article
 from ecco_build.errors import Problem, did_you_mean
 
 
-def image_figure(tokens: list[Token], i: int) -> Token | None:
-    """The image token if tokens[i] opens a paragraph that holds one image and nothing else."""
-    if tokens[i].type != "paragraph_open" or i + 1 >= len(tokens):
-        return None
-    children = [c for c in tokens[i + 1].children or [] if not (c.type == "text" and not c.content.strip())]
-    return children[0] if len(children) == 1 and children[0].type == "image" else None
-
-
-def figures(article: Article) -> dict[tuple[str, int], tuple[int, str]]:
-    """Every numbered figure in reading order: directives ("directive", directive.number) and
-    stand-alone images ("image", token index) → (figure number, element id)."""
-    directive_at = {d.line: d for d in article.directives}
-    found: dict[tuple[str, int], tuple[int, str]] = {}
-    for i, token in enumerate(article.tokens):
-        directive = (
-            directive_at.get(token.map[0] + 1)
-            if token.map and token.type in ("fence", "colon_fence")
-            else None
-        )
-        image = image_figure(article.tokens, i)
-        number = len(found) + 1
-        if directive is not None:
-            found[("directive", directive.number)] = (
-                number,
-                directive.options.get("label") or f"figure-{number}",
-            )
-        elif image is not None:
-            found[("image", i)] = (number, str(image.attrGet("id") or f"figure-{number}"))
-    return found
-
-
 def targets(article: Article) -> dict[str, str]:
     """id → the text a reference to it shows."""
-    found = {fid: f"Figure {number}" for number, fid in figures(article).values()}
+    found = {figure.id: f"Figure {figure.number}" for figure in article.figures.values()}
     tokens = article.tokens
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.attrGet("id"):
@@ -85,16 +54,17 @@ def heading_warnings(article: Article) -> list[str]:
 
 def check(article: Article, problems: list[Problem]) -> None:
     seen: dict[str, int] = {}
-    lines = {d.number: d.line for d in article.directives}
-    for (kind, index), (_, label) in figures(article).items():
-        line = lines[index] if kind == "directive" else (article.tokens[index].map or [0])[0] + 1
-        if label in seen:
+    for index, figure in article.figures.items():
+        line = figure.line(article, index)
+        if figure.id in seen:
             problems.append(
                 Problem(
-                    article.path, line, f'label "{label}" is also used by the figure on line {seen[label]}'
+                    article.path,
+                    line,
+                    f'label "{figure.id}" is also used by the figure on line {seen[figure.id]}',
                 )
             )
-        seen[label] = line
+        seen[figure.id] = line
     known = targets(article)
     for token in article.tokens:
         if token.type != "inline" or not token.children:

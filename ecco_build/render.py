@@ -20,8 +20,8 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from ecco_build import __version__, cards, citations, links, references
-from ecco_build.articles import CALLOUTS, DIRECTIVE_INFO, Article, Directive, markdown_parser
-from ecco_build.collect import bibliography_path
+from ecco_build.articles import CALLOUTS, DIRECTIVE_INFO, Article, Directive, Figure, markdown_parser
+from ecco_build.citations import Bibliography
 from ecco_build.config import SiteConfig
 from ecco_build.plan import Job
 from ecco_build.registry import KINDS
@@ -132,10 +132,9 @@ def factor_sparklines(block: dict) -> Markup:
     return Markup("".join(parts))
 
 
-def script_json(data: Any) -> Markup:
-    """JSON safe to place inside <script type="application/json">."""
-    text = dumps(data).strip()
-    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+def script_json(text: str) -> Markup:
+    """Serialised JSON made safe to place inside <script type="application/json">."""
+    text = text.strip().replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text)
 
 
@@ -179,10 +178,16 @@ def copy_static(config: SiteConfig, out: Path) -> None:
 
 class Renderer:
     def __init__(
-        self, config: SiteConfig, jobs: dict[tuple[str, int], Job], results: dict[str, dict], out: Path
+        self,
+        config: SiteConfig,
+        jobs: dict[tuple[str, int], Job],
+        results: dict[str, dict],
+        out: Path,
+        bibliographies: dict[str, Bibliography] | None = None,  # article path → parsed BibTeX
     ):
         self.config = config
         self.jobs = jobs
+        self.bibliographies = bibliographies or {}
         self.results = results
         self.out = out
         self.env = environment(config)
@@ -197,37 +202,28 @@ class Renderer:
 
     def article(self, article: Article, live_reload: bool = False) -> Path:
         page = Page(f"{article.slug}/index.html", "../")
-        directive_at = {d.line: d for d in article.directives}
-        numbers = references.figures(article)
         tokens = []
         skip = 0
         for i, token in enumerate(article.tokens):
             if skip:
                 skip -= 1
                 continue
-            directive = (
-                directive_at.get(token.map[0] + 1)
-                if token.map and token.type in ("fence", "colon_fence")
-                else None
-            )
-            if directive is not None:
-                number, fid = numbers[("directive", directive.number)]
-                html = self.figure(article, directive, page, number, fid)
+            figure = article.figures.get(i)
+            if figure is not None and figure.directive is not None:
+                html = self.figure(article, figure.directive, page, figure.number, figure.id)
                 token = Token("html_block", "", 0, content=html + "\n")
+            elif figure is not None:
+                token = Token("html_block", "", 0, content=self.image_figure(article, i, figure))
+                skip = 2  # the paragraph's inline and closing tokens
             elif token.type in ("fence", "colon_fence") and callout_kind(token):
                 token = Token("html_block", "", 0, content=self.callout(token))
-            elif ("image", i) in numbers:
-                number, fid = numbers[("image", i)]
-                token = Token("html_block", "", 0, content=self.image_figure(article, i, number, fid))
-                skip = 2  # the paragraph's inline and closing tokens
             tokens.append(token)
         tokens = references.fill(tokens, references.targets(article))
         tokens = links.rewrite(tokens, article, self.out)
         style = article.front.citation_style or self.config.citation_style
-        bib_path = bibliography_path(article, self.config)
+        bibliography = self.bibliographies.get(article.path)
         references_html = ""
-        if bib_path is not None:
-            bibliography = citations.load(bib_path)
+        if bibliography is not None:
             tokens, cited = citations.apply(tokens, bibliography, style)
             references_html = citations.references_html(bibliography, cited, style)
         body = self.md.renderer.render(tokens, self.md.options, {}) + references_html
@@ -246,9 +242,9 @@ class Renderer:
         )
         return self._write(page, html)
 
-    def image_figure(self, article: Article, i: int, number: int, fid: str) -> str:
+    def image_figure(self, article: Article, i: int, figure: Figure) -> str:
         """A stand-alone Markdown image as a numbered figure; its title is the caption."""
-        image = references.image_figure(article.tokens, i)
+        image = figure.image
         links.rewrite([article.tokens[i + 1]], article, self.out)  # copies a local image beside the page
         src = str(image.attrGet("src"))
         caption = str(image.attrGet("title") or "")
@@ -256,8 +252,8 @@ class Renderer:
         width = next((w for w in ("page", "screen") if w in classes), "body")  # ![..](..){.page}
         return (
             self.env.get_template("image.html").render(
-                id=fid,
-                number=number,
+                id=figure.id,
+                number=figure.number,
                 width=width,
                 src=src,
                 alt=self.md.renderer.renderInlineAsText(image.children or [], self.md.options, {}),
@@ -270,18 +266,17 @@ class Renderer:
         kind = KINDS[directive.kind]
         job = self.jobs[(article.path, directive.number)]
         data = self.results[job.key]
-        label = fid
         payload, src = None, None
         text = dumps(data)
         if len(text) <= INLINE_LIMIT:
-            payload = script_json(data)
+            payload = script_json(text)
         else:
             target = self.out / "data" / job.filename
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             src = f"{page.root}data/{job.filename}"
         figure = {
-            "id": label,
+            "id": fid,
             "number": number,
             "kind": kind.name,
             "element": kind.element,
@@ -310,8 +305,9 @@ class Renderer:
             return f"{article.slug}/{hero}"
         figure = None
         if hero:
-            numbers = references.figures(article)
-            directive = next(d for d in article.directives if numbers[("directive", d.number)][1] == hero[1:])
+            directive = next(
+                f.directive for f in article.figures.values() if f.directive and f.id == hero[1:]
+            )
             figure = self.results[self.jobs[(article.path, directive.number)].key]
         cards.draw_card(
             self.out / article.slug / "card.png",
