@@ -12,12 +12,14 @@ from ecco_build.models import adapters
 
 @torch.inference_mode()
 def lens_per_position(lm, ids: list[int], prompt_length: int, top_k: int = 10):
-    """Rankings and top-k layer predictions by one forward with hidden states per output
-    position (the prefix only), each layer unembedded separately and ranked by argsort."""
+    """Rankings per output position, the way Ecco computes them: one full model run (logits
+    included) per output position over its prefix, each layer unembedded separately and
+    ranked by argsort. Top-k layer predictions at the first output's position (the one
+    `layer-predictions` shows by default); `tops` holds them as its only entry."""
     ranks, probs, tops = [], [], []
     for t in range(prompt_length, len(ids)):
         prefix = torch.tensor([ids[:t]], device=lm.device)
-        residual = adapters.residual_stream(lm.model, prefix)[:, 0, -1]  # (L+1, d)
+        residual = adapters.residual_stream(lm.model, prefix, head=True)[:, 0, -1]  # (L+1, d)
         layer_ranks, layer_probs, layer_tops = [], [], []
         for h in residual:
             logits = adapters.lens_logits(lm.model, h).float()  # (V,)
@@ -27,10 +29,12 @@ def lens_per_position(lm, ids: list[int], prompt_length: int, top_k: int = 10):
             layer_ranks.append(int((logits[order] > target_logit).sum()) + 1)
             p = logits.softmax(-1)
             layer_probs.append(float(p[ids[t]]))
-            layer_tops.append(p.topk(top_k))
+            if t == prompt_length:
+                layer_tops.append(p.topk(top_k))
         ranks.append(layer_ranks)
         probs.append(layer_probs)
-        tops.append(layer_tops)
+        if layer_tops:
+            tops.append(layer_tops)
     return ranks, probs, tops  # (n, L+1) each
 
 

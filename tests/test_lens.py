@@ -40,6 +40,10 @@ def test_ranks_follow_the_definition_with_ties():
         order = torch.argsort(row, descending=True, stable=True).tolist()
         first_equal = next(i for i, j in enumerate(order) if row[j] == row[token])
         assert rank == first_equal + 1  # 1 + number strictly larger
+    several = torch.randint(0, 300, (7, 3), generator=generator)  # the K > 1 path, column by column
+    together = lens.ranks_of(logits, several)
+    for k in range(3):
+        assert torch.equal(together[:, k : k + 1], lens.ranks_of(logits, several[:, k : k + 1]))
 
 
 @pytest.mark.parametrize("family", ["gpt2", "llama", "opt"])
@@ -104,3 +108,38 @@ def test_masked_lm_lens_and_mask_position(causal_models, family):
     assert len(result["top"]) == len(adapters.blocks(lm.model)) + 1 == 3
     with pytest.raises(EccoBuildError, match="in the prompt: a masked LM predicts the masked token"):
         lens.layer_predictions(lm, defaults("layer-predictions", prompt="No mask here.", top_k=3))
+
+
+def test_lens_directives_on_one_text_share_one_forward(causal_models):
+    """rankings, layer-predictions and rankings-watch on the same text run the blocks once;
+    another text runs them again; the memo keeps only the most recent texts."""
+    lm = causal_models["gpt2"]
+    lm.memo.clear()
+    runs = []
+    handle = adapters.blocks(lm.model)[0].register_forward_hook(lambda *_: runs.append(1))
+    try:
+        lens.rankings(lm, defaults("rankings", target=" width * height"))
+        lens.layer_predictions(lm, defaults("layer-predictions", target=" width * height"))
+        assert len(runs) == 1
+        lens.rankings_watch(lm, defaults("rankings-watch", watch=[" width"]))  # the prompt alone
+        lens.rankings_watch(lm, defaults("rankings-watch", watch=[" height"]))
+        assert len(runs) == 2
+        for text in (" a", " b", " c"):
+            lens.rankings(lm, defaults("rankings", target=text))
+        assert len(runs) == 5 and len(lm.memo) == 2
+    finally:
+        handle.remove()
+        lm.memo.clear()
+
+
+def test_lens_forward_skips_the_full_vocabulary_head(causal_models):
+    lm = causal_models["gpt2"]
+    calls = []
+    handle = lm.model.get_output_embeddings().register_forward_hook(lambda m, a, out: calls.append(out.shape))
+    try:
+        adapters.residual_stream(lm.model, torch.tensor([[1, 2, 3]]))
+        assert calls == []
+        adapters.residual_stream(lm.model, torch.tensor([[1, 2, 3]]), head=True)
+        assert len(calls) == 1
+    finally:
+        handle.remove()

@@ -33,14 +33,25 @@ def ranks_of(logits: torch.Tensor, token_ids: torch.Tensor) -> torch.Tensor:
     """1 + number of entries strictly greater than each token's logit.
     logits (..., V), token_ids (..., K) → ranks (..., K)."""
     chosen = logits.gather(-1, token_ids)  # (..., K)
-    return 1 + (logits.unsqueeze(-2) > chosen.unsqueeze(-1)).sum(-1)
+    if token_ids.shape[-1] == 1:  # one token per row: no (..., K, V) intermediate
+        return 1 + (logits > chosen).sum(-1, keepdim=True, dtype=torch.int32)
+    return 1 + (logits.unsqueeze(-2) > chosen.unsqueeze(-1)).sum(-1, dtype=torch.int32)
+
+
+def probabilities_of(logits: torch.Tensor, token_ids: torch.Tensor) -> torch.Tensor:
+    """softmax(logits) at token_ids, without forming the full softmax: (..., V), (..., K) → (..., K)."""
+    return (logits.gather(-1, token_ids) - logits.logsumexp(-1, keepdim=True)).exp()
 
 
 @torch.inference_mode()
 def lens(lm: LoadedModel, ids: list[int], positions: list[int], reduce) -> Any:
     """Apply `reduce(logits (L+1, P, V) float32, row slice)` over layer batches; returns the
-    list of reduce results. Only the requested positions are ever unembedded."""
-    residual = adapters.residual_stream(lm.model, torch.tensor([ids], device=lm.device))[:, 0]  # (L+1, T, d)
+    list of reduce results. Only the requested positions are ever unembedded. The residual
+    stream is remembered per text, so the lens directives of one passage share one forward."""
+    residual = lm.remember(
+        ("residual", tuple(ids)),
+        lambda: adapters.residual_stream(lm.model, torch.tensor([ids], device=lm.device))[:, 0],
+    )  # (L+1, T, d)
     selected = residual[:, positions]  # (L+1, P, d)
     layers = selected.shape[0]
     per = max(1, ROWS_PER_MATMUL // max(1, len(positions)))
@@ -138,8 +149,7 @@ def rankings(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
 
     def rank_and_p(logits: torch.Tensor):
         token_ids = wanted.expand(logits.shape[0], -1).unsqueeze(-1)  # (l, n, 1)
-        p = logits.softmax(-1).gather(-1, token_ids).squeeze(-1)
-        return ranks_of(logits, token_ids).squeeze(-1), p
+        return ranks_of(logits, token_ids).squeeze(-1), probabilities_of(logits, token_ids).squeeze(-1)
 
     parts = lens(lm, ids, [t - 1 for t in targets], rank_and_p)
     ranks = torch.cat([r for r, _ in parts])
@@ -179,7 +189,7 @@ def rankings_watch(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
     def rank_and_p(logits: torch.Tensor):
         rows = logits[:, 0]  # (l, V)
         token_ids = wanted.expand(rows.shape[0], -1)  # (l, W)
-        return ranks_of(rows, token_ids), rows.softmax(-1).gather(-1, token_ids)
+        return ranks_of(rows, token_ids), probabilities_of(rows, token_ids)
 
     parts = lens(lm, prompt_ids, [position], rank_and_p)
     ranks = torch.cat([r for r, _ in parts])

@@ -118,10 +118,14 @@ def lens_logits(model: Any, residual: torch.Tensor) -> torch.Tensor:
     return unembed(model, hidden)
 
 
-def residual_stream(model: Any, input_ids: torch.Tensor) -> torch.Tensor:
+def residual_stream(model: Any, input_ids: torch.Tensor, head: bool = False) -> torch.Tensor:
     """The residual stream entering block 0 ("layer 0", the embeddings) and leaving every
     block: (layers + 1, batch, positions, d_model). Captured with hooks rather than
-    `output_hidden_states`, because some families report the last layer after the final norm."""
+    `output_hidden_states`, because some families report the last layer after the final norm.
+
+    Only the headless model runs: the full-vocabulary logits at every position would cost
+    more than the blocks for a small model. `head=True` runs the whole model as generation
+    tools do (the benchmark's baseline)."""
     captured: list[torch.Tensor] = []
     layers = blocks(model)
 
@@ -135,7 +139,7 @@ def residual_stream(model: Any, input_ids: torch.Tensor) -> torch.Tensor:
     handles = [layers[0].register_forward_pre_hook(grab_input, with_kwargs=True)]
     handles += [block.register_forward_hook(grab_output) for block in layers]
     try:
-        model(input_ids=input_ids)
+        (model if head else base_model(model))(input_ids=input_ids)
     finally:
         for handle in handles:
             handle.remove()

@@ -12,7 +12,9 @@ import importlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +195,19 @@ class LoadedModel:
     device: str
     dtype: str
     fingerprint: str
+    # Intermediate results that several jobs on the same text share (the lens kinds' residual
+    # stream), most recent last; kept small because each entry may hold layers × tokens × width.
+    memo: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
+
+    def remember(self, key: tuple, make: Callable[[], Any], keep: int = 2) -> Any:
+        """make() once per key while it is among the `keep` most recent ones."""
+        if key in self.memo:
+            self.memo.move_to_end(key)
+            return self.memo[key]
+        value = self.memo[key] = make()
+        while len(self.memo) > keep:
+            self.memo.popitem(last=False)
+        return value
 
     @property
     def model_type(self) -> str:
