@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -45,67 +44,107 @@ MAX_IG_STEPS = 800
 # backward per target over the shared forward, which costs the same arithmetic.
 BACKWARD_ROWS = 4096
 
-ScoreFn = Callable[[torch.Tensor], torch.Tensor]  # (batch, T, d) → (batch, targets)
+
+class Scores:
+    """f(embeds) → (batch, n_targets): the target scalar for each output position, in two
+    parts: `body` (embeddings → final-normed hidden state at each predicting position) and
+    `head` (hidden state → scalar). Only the predicting positions are unembedded; the
+    full-vocabulary logits at every position are never formed.
+
+    Target i's scalar depends on row i of the hidden states alone, so one cheap backward
+    through the head gives every target's gradient at its own row, and the expensive
+    per-target backwards start from the hidden states: the unembedding and softmax are not
+    back-propagated once per target (that costs targets² × vocabulary).
+    """
+
+    def __init__(
+        self,
+        lm: LoadedModel,
+        ids: torch.Tensor,
+        positions: torch.Tensor,
+        scalar: str,
+        foils: torch.Tensor | None,
+    ) -> None:
+        self.lm, self.positions, self.scalar, self.foils = lm, positions, scalar, foils
+        self.chosen = ids[positions]  # (n,)
+
+    def body(self, embeds: torch.Tensor) -> torch.Tensor:
+        return adapters.final_hidden(self.lm.model, embeds)[:, self.positions - 1]  # (batch, n, d)
+
+    def head(self, hidden: torch.Tensor) -> torch.Tensor:
+        logits = adapters.unembed(self.lm.model, hidden).float()  # (batch, n, vocab)
+        if self.scalar == "logit":
+            values = logits
+        elif self.scalar == "probability":
+            values = logits.softmax(-1)
+        else:
+            values = logits.log_softmax(-1)
+        index = self.chosen.expand(values.shape[0], -1).unsqueeze(-1)
+        out = values.gather(-1, index).squeeze(-1)  # (batch, n)
+        if self.foils is not None:
+            foil_index = self.foils.expand(values.shape[0], -1).unsqueeze(-1)
+            out = out - values.gather(-1, foil_index).squeeze(-1)
+        return out
+
+    def __call__(self, embeds: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(embeds))
 
 
 def score_function(
     lm: LoadedModel, ids: torch.Tensor, positions: torch.Tensor, scalar: str, foils: torch.Tensor | None
-) -> ScoreFn:
-    """f(embeds) → (batch, n_targets): the target scalar for each output position.
-
-    Only the positions that predict a target are unembedded; the full-vocabulary logits at
-    every position are never formed.
-    """
-    chosen = ids[positions]  # (n,)
-
-    def scores(embeds: torch.Tensor) -> torch.Tensor:
-        hidden = adapters.final_hidden(lm.model, embeds)[:, positions - 1]  # (batch, n, d)
-        logits = adapters.unembed(lm.model, hidden).float()  # (batch, n, vocab)
-        if scalar == "logit":
-            values = logits
-        elif scalar == "probability":
-            values = logits.softmax(-1)
-        else:
-            values = logits.log_softmax(-1)
-        index = chosen.expand(values.shape[0], -1).unsqueeze(-1)
-        out = values.gather(-1, index).squeeze(-1)  # (batch, n)
-        if foils is not None:
-            out = out - values.gather(-1, foils.expand(values.shape[0], -1).unsqueeze(-1)).squeeze(-1)
-        return out
-
-    return scores
+) -> Scores:
+    return Scores(lm, ids, positions, scalar, foils)
 
 
 def gradients(
-    scores: ScoreFn, embeds: torch.Tensor, batched: bool = True
+    scores: Scores, embeds: torch.Tensor, batched: bool = True
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Gradients of every target w.r.t. `embeds`: (n, batch, T, d), and the scores (batch, n).
 
-    One forward serves all targets. The backward is vmapped over blocks of targets, sized so
-    that a block covers at most BACKWARD_ROWS token rows (memory stays bounded on long texts
-    and large IG chunks); without batching, one backward per target reuses the same graph.
+    One forward serves all targets. The head's gradient comes from one backward (row i of
+    d(Σ scores)/d(hidden) is target i's own); the body's backward is vmapped over blocks of
+    targets, sized so that a block covers at most BACKWARD_ROWS token rows (memory stays
+    bounded on long texts and large IG chunks); without batching, one backward per target
+    reuses the same graph.
     """
     embeds = embeds.detach().requires_grad_(True)
-    values = scores(embeds)  # (batch, n)
+    hidden = scores.body(embeds)  # (batch, n, d)
+    cut = hidden.detach().requires_grad_(True)
+    values = scores.head(cut)  # (batch, n)
+    (head_grad,) = torch.autograd.grad(values.sum(), cut)  # (batch, n, d)
+    head_grad = head_grad.to(hidden.dtype)
     batch, n = values.shape
     per_block = max(1, BACKWARD_ROWS // max(1, batch * embeds.shape[1])) if batched else 1
+
+    def seeds(start: int, stop: int) -> torch.Tensor:
+        """(stop − start, batch, n, d): target i's head gradient at its own row, zero elsewhere."""
+        basis = torch.zeros(stop - start, *hidden.shape, device=hidden.device, dtype=hidden.dtype)
+        rows = torch.arange(stop - start)
+        basis[rows, :, rows + start] = head_grad[:, start:stop].transpose(0, 1)
+        return basis
+
     blocks = []
     for start in range(0, n, per_block):
         stop = min(n, start + per_block)
         retain = stop < n
         if stop - start > 1:
             try:
-                basis = torch.zeros(stop - start, batch, n, device=values.device, dtype=values.dtype)
-                basis[torch.arange(stop - start), :, torch.arange(start, stop)] = 1  # one target per row
                 (grads,) = torch.autograd.grad(
-                    values, embeds, grad_outputs=basis, retain_graph=retain, is_grads_batched=True
+                    hidden,
+                    embeds,
+                    grad_outputs=seeds(start, stop),
+                    retain_graph=retain,
+                    is_grads_batched=True,
                 )
                 blocks.append(grads)
                 continue
             except RuntimeError as exc:  # an op without a batching rule: fall back to a loop
                 log.debug("batched backward unavailable (%s); using one backward per target", exc)
         for i in range(start, stop):
-            blocks.append(torch.autograd.grad(values[:, i].sum(), embeds, retain_graph=i < n - 1)[0][None])
+            seed = seeds(i, i + 1)[0]
+            blocks.append(
+                torch.autograd.grad(hidden, embeds, grad_outputs=seed, retain_graph=i < n - 1)[0][None]
+            )
     return torch.cat(blocks), values.detach()
 
 
@@ -116,7 +155,7 @@ def gauss_legendre(n_steps: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def integrated_gradients(
-    scores: ScoreFn, x: torch.Tensor, base: torch.Tensor, n_steps: int, chunk: int, batched: bool = True
+    scores: Scores, x: torch.Tensor, base: torch.Tensor, n_steps: int, chunk: int, batched: bool = True
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """For inputs x and baseline base (T, d): attributions (n, T, d), convergence deltas (n,)
     and the scores (2, n) of x and of the baseline."""
@@ -138,7 +177,7 @@ def integrated_gradients(
 
 
 def adaptive_integrated_gradients(
-    scores: ScoreFn, x: torch.Tensor, base: torch.Tensor, options: dict[str, Any], work: int, batched: bool
+    scores: Scores, x: torch.Tensor, base: torch.Tensor, options: dict[str, Any], work: int, batched: bool
 ) -> tuple[torch.Tensor, dict[str, Any]]:
     """IG at :n_steps:, doubling the steps while the worst relative convergence delta exceeds
     :tolerance: (up to MAX_IG_STEPS). Models with RMSNorm and a zero baseline need this: the
@@ -167,7 +206,7 @@ def adaptive_integrated_gradients(
     }
 
 
-def occlusion(scores: ScoreFn, x: torch.Tensor, base: torch.Tensor, chunk: int) -> torch.Tensor:
+def occlusion(scores: Scores, x: torch.Tensor, base: torch.Tensor, chunk: int) -> torch.Tensor:
     """(n, T, 1): f(x) − f(x with position j replaced by the baseline), for each j."""
     T = x.shape[0]
     with torch.no_grad():
@@ -231,20 +270,34 @@ def attribute(
     with torch.no_grad():
         x = adapters.token_embedding(lm.model)(ids_t).detach()  # (T, d)
     base = baseline_embeddings(lm, x, options["baseline"])
-    n, T = len(positions), len(ids)
-    out: dict[str, dict[str, Any]] = {}
-    for method in options["method"]:
-        extra: dict[str, Any] = {}
-        if method == "integrated_gradients":
-            attributions, extra = adaptive_integrated_gradients(scores, x, base, options, T * n, batched)
-        elif method in ("gradient_x_input", "gradient"):
-            grads, _ = gradients(scores, x[None], batched)  # (n, 1, T, d)
-            attributions = grads[:, 0].float() * (x.float() if method == "gradient_x_input" else 1.0)
-        else:
-            attributions = occlusion(scores, x, base, max(1, AUTO_CHUNK_BUDGET // max(1, T * n)))
-            extra = {"baseline": options["baseline"]}
-        out[method] = {**rows(attributions, positions.tolist(), signed=method != "gradient"), **extra}
-    return out
+    with adapters.fused_activations(lm.model):
+        return {
+            method: attribute_one(scores, x, base, positions, method, options, batched)
+            for method in options["method"]
+        }
+
+
+def attribute_one(
+    scores: Scores,
+    x: torch.Tensor,
+    base: torch.Tensor,
+    positions: torch.Tensor,
+    method: str,
+    options: dict[str, Any],
+    batched: bool,
+) -> dict[str, Any]:
+    """One method's per-target rows (and its extra fields: IG's steps and deltas)."""
+    n, T = len(positions), x.shape[0]
+    extra: dict[str, Any] = {}
+    if method == "integrated_gradients":
+        attributions, extra = adaptive_integrated_gradients(scores, x, base, options, T * n, batched)
+    elif method in ("gradient_x_input", "gradient"):
+        grads, _ = gradients(scores, x[None], batched)  # (n, 1, T, d)
+        attributions = grads[:, 0].float() * (x.float() if method == "gradient_x_input" else 1.0)
+    else:
+        attributions = occlusion(scores, x, base, max(1, AUTO_CHUNK_BUDGET // max(1, T * n)))
+        extra = {"baseline": options["baseline"]}
+    return {**rows(attributions, positions.tolist(), signed=method != "gradient"), **extra}
 
 
 def rows(attributions: torch.Tensor, positions: list[int], signed: bool) -> dict[str, list]:

@@ -7,6 +7,8 @@ unknown family is an error naming the supported ones, never a silent guess.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -150,3 +152,29 @@ def final_hidden(model: Any, inputs_embeds: torch.Tensor) -> torch.Tensor:
     """Last hidden state after the final norm, (batch, positions, d_model), from embeddings."""
     _family(model)
     return base_model(model)(inputs_embeds=inputs_embeds).last_hidden_state
+
+
+@contextlib.contextmanager
+def fused_activations(model: Any) -> Iterator[None]:
+    """Run GPT-2-style `gelu_new` as PyTorch's fused tanh-GELU for the duration.
+
+    Both compute 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (equal to 4e-16 in float64,
+    to one float32 rounding step otherwise), but transformers writes `gelu_new` as seven
+    tensor operations, whose saved intermediates and backward kernels dominate a batched
+    input-gradient pass over the MLP's wide activations. The fused op saves only its input.
+    """
+    from transformers.activations import NewGELUActivation
+
+    found = [
+        (parent, name, child)
+        for parent in model.modules()
+        for name, child in parent.named_children()
+        if type(child) is NewGELUActivation
+    ]
+    for parent, name, _ in found:
+        setattr(parent, name, torch.nn.GELU(approximate="tanh"))
+    try:
+        yield
+    finally:
+        for parent, name, child in found:
+            setattr(parent, name, child)
