@@ -15,10 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecco_build.collect import Collected, collect
+from ecco_build.collect import Collected, bibliography_path, collect
 from ecco_build.config import SiteConfig, load_config
 from ecco_build.errors import ArticleErrors, EccoBuildError
-from ecco_build.render import Renderer, copy_static
+from ecco_build.pagecache import PageCache, article_fingerprint, site_fingerprint
+from ecco_build.render import Renderer, copy_static, theme_dir
 from ecco_build.run import RunStats, run_jobs
 from ecco_build.store import DataStore
 
@@ -34,6 +35,7 @@ class BuildResult:
     models_loaded: tuple[str, ...]
     warnings: tuple[str, ...]
     seconds: float
+    rendered: int = 0  # article pages rendered; the others were unchanged and copied
 
 
 def validated(site_dir: Path) -> tuple[SiteConfig, Collected]:
@@ -91,12 +93,23 @@ def build(
     if strict and warnings:
         raise EccoBuildError("--strict: warnings are errors:\n" + "\n".join(warnings))
     out_dir = Path(out) if out else config.out_path
+    rendered = 0
     with staging(out_dir) as stage:
         renderer = Renderer(config, collected.jobs, results, stage, collected.bibliographies)
         copy_static(config, stage)
+        pages = PageCache(out_dir, stage)
+        site_key = site_fingerprint(config, theme_dir())
         for article in collected.articles:
+            jobs = [collected.jobs[(article.path, d.number)] for d in article.directives]
+            key = article_fingerprint(
+                site_key, article, jobs, results, bibliography_path(article, config), live_reload
+            )
+            if pages.reuse(article, key, jobs):
+                continue
             with template_errors(article.path):
                 renderer.article(article, live_reload=live_reload)
+            rendered += 1
+        pages.save()
         with template_errors("the index page"):
             renderer.index(list(collected.articles), live_reload=live_reload)
         with template_errors("the feed and sitemap"):
@@ -112,6 +125,7 @@ def build(
         tuple(stats.models_loaded),
         tuple(warnings),
         time.perf_counter() - start,
+        rendered,
     )
 
 

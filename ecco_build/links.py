@@ -35,6 +35,18 @@ def local_targets(article: Article) -> list[tuple[Token, str, str, int]]:
     return found
 
 
+def local_files(article: Article) -> list[Path]:
+    """The files beside the article that its page copies: linked files, images, a hero image."""
+    files = {
+        article.source.parent / value.split("#")[0].split("?")[0]
+        for _, _, value, _ in local_targets(article)
+        if not value.split("#")[0].endswith(".md")
+    }
+    if article.front.hero and not article.front.hero.startswith("#"):
+        files.add(article.source.parent / article.front.hero)
+    return sorted(files)
+
+
 def check(article: Article, slugs: dict[str, Path], problems: list[Problem], warnings: list[str]) -> None:
     """`slugs` maps article names to their Markdown files."""
     for token in article.tokens:

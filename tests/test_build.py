@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,51 @@ def test_stale_data_warns_and_strict_fails(make_site):
 
     with pytest.raises(EccoBuildError, match="--strict: warnings are errors"):
         build(site, strict=True)
+
+
+PROSE = "---\ntitle: {title}\n---\nSome prose.\n\n![A picture](pic.png)\n"
+
+
+def test_unchanged_articles_are_copied_not_rendered(make_site, monkeypatch):
+    """A prose edit renders that article alone; the site equals a build from scratch; a
+    template, linked file or result change renders what depends on it."""
+    site = make_site(
+        {
+            "a.md": PROSE.format(title="A"),
+            "b.md": PROSE.format(title="B"),
+            "c.md": "---\ntitle: C\n---\n:::{generate}\n:prompt: hi\n:max_new_tokens: 2\n:::\n",
+        }
+    )
+    (site / "articles" / "pic.png").write_bytes(b"\x89PNG one")
+    monkeypatch.setattr(render, "INLINE_LIMIT", 10)  # c's result lives in _site/data/
+    rendered = []
+    original = render.Renderer.article
+    monkeypatch.setattr(
+        render.Renderer, "article", lambda self, a, **kw: rendered.append(a.path) or original(self, a, **kw)
+    )
+    assert build(site).rendered == 3
+    rendered.clear()
+    result = build(site)
+    assert (result.rendered, rendered) == (0, [])
+    assert list((site / "_site" / "data").glob("*.json"))  # c's fetched result was carried over
+
+    (site / "articles" / "a.md").write_text(PROSE.format(title="A") + "\nOne more sentence.\n")
+    assert build(site).rendered == 1 and rendered == ["articles/a.md"]
+    incremental = tree_digest(site / "_site")
+    fresh = build(site, out=site / "fresh")
+    assert fresh.rendered == 3
+    assert incremental == tree_digest(site / "fresh")
+
+    rendered.clear()
+    (site / "articles" / "pic.png").write_bytes(b"\x89PNG two")  # linked by a and b
+    assert build(site).rendered == 2 and sorted(rendered) == ["articles/a.md", "articles/b.md"]
+    assert (site / "_site" / "a" / "pic.png").read_bytes() == b"\x89PNG two"
+
+    rendered.clear()
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "callout.html").write_text("{{ body }}")  # any template: every page
+    assert build(site).rendered == 3
+
+    rendered.clear()
+    shutil.rmtree(site / "_site" / "b")  # a damaged output folder is rendered again
+    assert build(site).rendered == 1 and rendered == ["articles/b.md"]
