@@ -187,3 +187,17 @@ def test_reduced_precision_runs_and_is_reported(tiny_model_dir, dtype):
     ig = result["methods"]["integrated_gradients"]
     assert all(math.isfinite(v) for row in ig["signed"] for v in row)
     assert math.isfinite(ig["worst_relative_delta"])
+
+
+@pytest.mark.parametrize("family", ALL_CAUSAL)
+def test_piecewise_forward_equals_one_forward(causal_models, family):
+    """Running the positions in pieces with a key/value cache gives the same hidden states."""
+    lm = causal_models[family]
+    ids = torch.tensor(lm.tokenizer(PROMPT + " width * height")["input_ids"])
+    x = adapters.token_embedding(lm.model)(ids).detach().expand(3, -1, -1)  # a batch, as in IG
+    with torch.no_grad():
+        whole = adapters.final_hidden(lm.model, x)
+        stops = [4, 5, 9, len(ids) - 1]
+        pieces = adapters.final_hidden_pieces(lm.model, x, stops)
+    assert [p.shape[1] for p in pieces] == [4, 1, 4, len(ids) - 10]
+    assert torch.allclose(torch.cat(pieces, 1), whole[:, : len(ids) - 1], atol=1e-5)

@@ -154,6 +154,24 @@ def final_hidden(model: Any, inputs_embeds: torch.Tensor) -> torch.Tensor:
     return base_model(model)(inputs_embeds=inputs_embeds).last_hidden_state
 
 
+def final_hidden_pieces(model: Any, inputs_embeds: torch.Tensor, stops: list[int]) -> list[torch.Tensor]:
+    """final_hidden over positions [0, stops[0]), [stops[0], stops[1]), … run piece by piece
+    with a key/value cache: piece k's hidden states depend on the embeddings of pieces ≤ k
+    only, so a backward started from piece k never visits the positions after it (a causal
+    model's gradient there is zero anyway). Positions after the last stop are not run."""
+    from transformers import DynamicCache
+
+    _family(model)
+    base = base_model(model)
+    cache = DynamicCache(config=model.config)
+    pieces, start = [], 0
+    for stop in stops:
+        out = base(inputs_embeds=inputs_embeds[:, start:stop], past_key_values=cache, use_cache=True)
+        pieces.append(out.last_hidden_state)
+        start = stop
+    return pieces
+
+
 @contextlib.contextmanager
 def fused_activations(model: Any) -> Iterator[None]:
     """Run GPT-2-style `gelu_new` as PyTorch's fused tanh-GELU for the duration.

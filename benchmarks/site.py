@@ -1,0 +1,207 @@
+"""Build-side workloads: rebuilding the example site, a prose edit, a 200-article site, and
+the weight of what a reader downloads. No model runs in any of them."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SYNTHETIC = """---
+title: Article {i}
+description: A synthetic article, number {i}, with the usual furniture.
+date: 2026-01-{day:02d}
+tags: [{tag}, benchmark]
+---
+## Introduction
+
+Transformers predict the next token[^note]. Here is inline math, $p(x_t \\mid x_{{<t}})$, and
+a display formula:
+
+$$\\mathrm{{softmax}}(z)_i = \\frac{{e^{{z_i}}}}{{\\sum_j e^{{z_j}}}}$$
+
+```python
+def area(width, height):
+    return width * height  # article {i}
+```
+
+## Details
+
+:::{{note}}
+A callout with **bold** text and a [link](https://example.org).
+:::
+
+{paragraphs}
+
+[^note]: A footnote shown in the margin.
+"""
+
+
+def median_seconds(fn, repeats: int) -> float:
+    fn()  # warm-up: imports, template compilation, the first build
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def copy_example_site(into: Path) -> Path:
+    site = into / "examples"
+    site.mkdir()
+    for name in ("site.toml", "articles", "data"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copyfile)(source, site / name)
+    return site
+
+
+def rebuild_example(repeats: int) -> dict:
+    """All results present, nothing changed: no model, every page copied."""
+    from ecco_build.build import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = copy_example_site(Path(tmp))
+        results = []
+        seconds = median_seconds(lambda: results.append(build(site)), repeats)
+        last = results[-1]
+        assert last.models_loaded == () and last.computed == 0, "the rebuild loaded a model"
+        return {"ours_s": seconds, "target": "≤ 1 s, no model", "met": seconds <= 1.0, "note": "no model"}
+
+
+def prose_edit(repeats: int) -> dict:
+    """One sentence added to one article of the example site, as `ecco-build serve` sees it."""
+    from ecco_build.build import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = copy_example_site(Path(tmp))
+        article = site / "articles" / "brackets.md"
+        original = article.read_text()
+        edits = iter(range(10**6))
+        results = []
+
+        def edit_and_build():
+            article.write_text(original + f"\nOne more sentence ({next(edits)}).\n")
+            results.append(build(site, live_reload=True))
+
+        seconds = median_seconds(edit_and_build, repeats)
+        last = results[-1]
+        assert last.computed == 0 and last.rendered == 1, (last.computed, last.rendered)
+        return {
+            "ours_s": seconds,
+            "target": "that article only",
+            "met": last.rendered == 1,
+            "note": f"{last.rendered} of {last.pages - 1} article pages rendered",
+        }
+
+
+def synthetic_site(repeats: int, count: int = 200) -> dict:
+    """A from-scratch build of `count` articles without analyses (no page reused)."""
+    from ecco_build.build import build
+
+    paragraph = (
+        "Attention lets each position read from earlier ones; the residual stream carries what "
+        "every layer writes. " * 6
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "many"
+        (site / "articles").mkdir(parents=True)
+        (site / "site.toml").write_text('title = "Many articles"\n')
+        for i in range(count):
+            text = SYNTHETIC.format(
+                i=i, day=1 + i % 28, tag=f"topic-{i % 10}", paragraphs="\n\n".join([paragraph] * 4)
+            )
+            (site / "articles" / f"a{i:03d}.md").write_text(text)
+        results = []
+
+        def fresh_build():
+            shutil.rmtree(site / "_site", ignore_errors=True)
+            results.append(build(site))
+
+        seconds = median_seconds(fresh_build, repeats)
+        assert results[-1].rendered == count
+        return {
+            "ours_s": seconds,
+            "target": "≤ 5 s",
+            "met": seconds <= 5.0,
+            "note": f"{count} articles rendered from scratch",
+        }
+
+
+def sizes() -> list[dict]:
+    """Bytes a reader downloads: the explorables' JS + CSS, and a 100-token saliency figure's JSON."""
+    from ecco_build.render import theme_dir
+
+    static = theme_dir() / "static"
+    explorable = [p for p in sorted(static.rglob("*")) if p.suffix in (".js", ".css") and p.is_file()]
+    js_css = sum(p.stat().st_size for p in explorable)
+    rows = [
+        {
+            "what": f"explorable JS + CSS ({len(explorable)} files)",
+            "bytes": js_css,
+            "gzip": sum(len(gzip.compress(p.read_bytes())) for p in explorable),
+            "target": 60_000,
+        }
+    ]
+    figure = saliency_figure_json(100)
+    rows.append(
+        {
+            "what": "saliency figure JSON, 100 tokens (demo model)",
+            "bytes": len(figure.encode()),
+            "gzip": len(gzip.compress(figure.encode())),
+            "target": 40_000,
+        }
+    )
+    return rows
+
+
+def saliency_figure_json(tokens: int) -> str:
+    """The JSON a page carries for a saliency figure over `tokens` tokens: a prompt of half
+    of them and a given continuation of the other half, default method (integrated gradients)."""
+    from ecco_build.config import ModelConfig
+    from ecco_build.models import loader
+    from ecco_build.registry import KINDS
+    from ecco_build.run import compute_job
+    from ecco_build.store import dumps
+
+    ref = loader.resolve("demo", ModelConfig(source="builtin:demo"), ROOT)
+    lm = loader.load(ref, "cpu")
+    source = (ROOT / "ecco_build" / "cli.py").read_text()
+    ids = lm.tokenizer(source)["input_ids"][:tokens]
+    half = tokens // 2
+    options = {o.name: o.default for o in KINDS["saliency"].options}
+    options.update(
+        prompt=lm.tokenizer.decode(ids[:half]), target=lm.tokenizer.decode(ids[half:]), model="demo"
+    )
+    # compute_job wraps the result as the data store and the page carry it
+    job = SimpleNamespace(
+        kind="saliency",
+        key="0" * 64,
+        identity={"model": {"source": "builtin:demo", "fingerprint": lm.fingerprint}},
+        model=SimpleNamespace(alias="demo"),
+        options=options,
+    )
+    data = compute_job(job, lm, "benchmark")
+    total = len(data["result"]["tokens"])
+    assert abs(total - tokens) <= 2, total  # re-tokenising the decoded halves may merge a piece
+    return dumps(data)
+
+
+def print_sizes(rows: list[dict]) -> None:
+    print(f"\n{'page weight':<48} {'bytes':>8} {'gzip':>8} {'target':>8}  met")
+    for r in rows:
+        print(
+            f"{r['what']:<48} {r['bytes']:8,d} {r['gzip']:8,d} {r['target']:8,d}  "
+            f"{'yes' if r['bytes'] <= r['target'] else 'no'}"
+        )
+
+
+if __name__ == "__main__":
+    print(json.dumps(sizes(), indent=1))
