@@ -307,8 +307,8 @@ def site_workload(name: str, args: dict) -> list[dict]:
     return [row]
 
 
-def fmt(value, spec: str) -> str:
-    return "–" if value is None else format(value, spec)
+def fmt(value, spec: str, unit: str = "") -> str:
+    return "–" if value is None else format(value, spec) + unit
 
 
 def main() -> None:
@@ -354,8 +354,8 @@ def main() -> None:
         met = {True: "yes", False: "no"}.get(r.get("met"), "–")
         print(
             f"{r['workload']:<20} {fmt(r['ours_s'], '8.2f')} {fmt(r['base_s'], '10.2f')} "
-            f"{fmt(r['ratio'], '6.1f')}× {r['rss_mb']:11.0f} {fmt(r.get('floor_s'), '8.2f')} "
-            f"{fmt(r.get('over_floor'), '9.1f')}× {delta:>28}  {r.get('target', '–'):<18} {met:<4} "
+            f"{fmt(r['ratio'], '6.1f', '×'):>7} {r['rss_mb']:11.0f} {fmt(r.get('floor_s'), '8.2f')} "
+            f"{fmt(r.get('over_floor'), '9.1f', '×'):>10} {delta:>28}  {r.get('target', '–'):<18} {met:<4} "
             f"{r.get('note', '')}"
         )
     if args["sizes"]:

@@ -25,7 +25,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ecco_build import formulas
 from ecco_build.errors import Problem, did_you_mean
-from ecco_build.options import OptionError
+from ecco_build.options import OptionError, load_yaml
 from ecco_build.registry import KINDS
 
 # Prose blocks written like directives: `:::{note}` … `:::`. An optional title follows the
@@ -209,7 +209,7 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
         problems.append(Problem(path, 1, "no front matter; start the file with ---, title: …, ---"))
         return None
     try:
-        data = yaml.safe_load(token.content) or {}
+        data = load_yaml(token.content) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = 1 + (mark.line + 1 if mark else 0)
@@ -380,7 +380,7 @@ def _split_body(
             return raw, ""
         block = "\n".join(lines[1:end])
         try:
-            data = yaml.safe_load(block) or {}
+            data = load_yaml(block) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = first + 1 + (mark.line if mark else 0)
@@ -410,7 +410,7 @@ def _split_body(
                 i += 1
             indicator = value if value[1:] else value + "-"  # a bare | drops the final newline
             try:
-                text = yaml.safe_load(f"v: {indicator}\n" + "\n".join(lines[start:i]))["v"] or ""
+                text = load_yaml(f"v: {indicator}\n" + "\n".join(lines[start:i]))["v"] or ""
             except yaml.YAMLError as exc:
                 problems.append(Problem(path, line, f"cannot read the {name} block: {exc}"))
                 continue

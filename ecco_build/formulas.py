@@ -8,6 +8,7 @@ it does not know (which it would print as text).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -22,7 +23,9 @@ class FormulaError(ValueError):
     pass
 
 
+@functools.lru_cache(maxsize=4096)
 def to_mathml(latex: str, display: bool) -> str:
+    """MathML for a formula; cached, because validation and rendering both convert it."""
     from latex2mathml.converter import convert
 
     depth = 0

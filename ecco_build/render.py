@@ -23,6 +23,7 @@ from ecco_build import __version__, cards, citations, links, references
 from ecco_build.articles import CALLOUTS, DIRECTIVE_INFO, Article, Directive, Figure, markdown_parser
 from ecco_build.citations import Bibliography
 from ecco_build.config import SiteConfig
+from ecco_build.packing import page_form
 from ecco_build.plan import Job
 from ecco_build.registry import KINDS
 from ecco_build.store import dumps
@@ -267,7 +268,7 @@ class Renderer:
         job = self.jobs[(article.path, directive.number)]
         data = self.results[job.key]
         payload, src = None, None
-        text = dumps(data)
+        text = dumps(page_form(data))
         if len(text) <= INLINE_LIMIT:
             payload = script_json(text)
         else:

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from ecco_build.packing import unpack
 from tests.browser import browser_page, built_site, serve
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,7 @@ def test_hover_shades_inputs_by_json_values(site):
         page.goto(url + "s/index.html")
         first, second = page.locator("ecco-saliency").nth(0), page.locator("ecco-saliency").nth(1)
         first.locator("button.output").first.wait_for()
-        data = json.loads(first.locator("script[type='application/json']").text_content())["result"]
+        data = unpack(json.loads(first.locator("script[type='application/json']").text_content()))["result"]
         second_before = shares(second)
         for step in (1, 3):
             first.locator("button.output").nth(step).hover()
@@ -73,8 +74,35 @@ def test_keyboard_moves_between_outputs(site):
         outputs.first.focus()
         page.keyboard.press("ArrowRight")
         assert second.locator(".ecco-saliency-status").inner_text().startswith("Output token 2,")
-        data = json.loads(second.locator("script[type='application/json']").text_content())["result"]
+        data = unpack(json.loads(second.locator("script[type='application/json']").text_content()))["result"]
         signed = data["methods"]["occlusion"]["signed"][1]
         values = second.locator(".ecco-saliency-view .ecco-token .ecco-share").all_inner_texts()
         top = max(abs(v) for v in signed)
         assert values[0].replace("−", "-") == f"{signed[0]:+.2g}" or top == 0
+
+
+def test_packed_arrays_decode_in_the_browser_as_in_python(site):
+    """The page carries shares and signed values as float16 (ecco_build/packing.py); the
+    browser's decoder gives exactly Python's values, which are the stored ones to 3 digits."""
+    stored = {}
+    for path in (site / "data").glob("saliency-*.json"):
+        record = json.loads(path.read_text())
+        stored[record["key"]] = record["result"]
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "s/index.html")
+        page.locator("ecco-saliency button.output").first.wait_for()
+        for figure in page.locator("ecco-saliency").all():
+            raw = json.loads(figure.locator("script[type='application/json']").text_content())
+            for method in raw["result"]["methods"].values():
+                assert "norm" not in method and set(method["share"]) == {"f16", "rows"}
+            decoded = page.evaluate(
+                "async raw => (await import('./../static/js/ecco-data.js')).unpack(raw)", raw
+            )
+            assert decoded == unpack(raw)
+            result = decoded["result"]
+            full = stored[decoded["key"]]
+            for name, method in result["methods"].items():
+                for key in ("share", "signed"):
+                    for row, full_row in zip(method[key], full["methods"][name][key], strict=True):
+                        assert row == pytest.approx(full_row, rel=1e-3, abs=1e-7)
+        assert page.errors == []

@@ -201,3 +201,22 @@ def test_piecewise_forward_equals_one_forward(causal_models, family):
         pieces = adapters.final_hidden_pieces(lm.model, x, stops)
     assert [p.shape[1] for p in pieces] == [4, 1, 4, len(ids) - 10]
     assert torch.allclose(torch.cat(pieces, 1), whole[:, : len(ids) - 1], atol=1e-5)
+
+
+def test_page_form_packs_shares_and_keeps_the_store_whole():
+    from ecco_build.packing import pack_rows, page_form, unpack
+
+    rows = [[0.5], [0.25, 0.75], [1e-6, -3.14159, 1000.0]]
+    packed = pack_rows(rows)
+    assert set(packed) == {"f16", "rows"} and packed["rows"] == [1, 2, 3]
+    for row, back in zip(rows, unpack(packed), strict=True):
+        assert back == pytest.approx(row, rel=1e-3, abs=1e-7)
+    assert pack_rows([[1e6]]) == [[1e6]]  # beyond float16: left as JSON numbers
+    data = {
+        "kind": "saliency",
+        "result": {"methods": {"gradient": {"norm": rows, "share": rows}}, "tokens": []},
+    }
+    page = page_form(data)
+    assert "norm" not in page["result"]["methods"]["gradient"]
+    assert data["result"]["methods"]["gradient"]["share"] == rows  # the stored record is untouched
+    assert page_form({"kind": "rankings", "result": {}}) == {"kind": "rankings", "result": {}}
