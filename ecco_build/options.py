@@ -130,8 +130,12 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(text: str) -> Any:
-    """yaml.safe_load, with libyaml where available."""
-    return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
+    """yaml.safe_load, with libyaml where available. A document libyaml rejects is read again
+    by the pure-Python loader, whose error messages and line marks are the clearer ones."""
+    try:
+        return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
 
 
 def _yaml(text: str) -> Any:
