@@ -62,15 +62,25 @@ def texts(lm, prompt_tokens: int, output_tokens: int) -> tuple[list[int], int]:
     return ids[: prompt_tokens + output_tokens], prompt_tokens
 
 
-def timed(fn, repeats: int, warmup=None) -> tuple[float, object]:
+def timed(fn, repeats: int, warmup=None, tf32: bool = False) -> tuple[float, object]:
     """Median seconds of `repeats` runs after one warm-up run (of `warmup`, a cheaper call of the
-    same code, when the full run is too slow to repeat)."""
-    (warmup or fn)()
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
+    same code, when the full run is too slow to repeat). `tf32`: TensorFloat-32 matrix products
+    on CUDA during these runs (what a model's `tf32 = true` does in a build)."""
+    import torch
+
+    before = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    try:
+        (warmup or fn)()
+        times, result = [], None
+        for _ in range(repeats):
+            start = time.perf_counter()
+            result = fn()
+            if torch.cuda.is_available():
+                torch.cuda.synchronize()
+            times.append(time.perf_counter() - start)
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = before
     return statistics.median(times), result
 
 
@@ -89,6 +99,25 @@ def matmul_rate(device: str) -> float:
             torch.cuda.synchronize()
         best = min(best, time.perf_counter() - start)
     return 2 * n**3 / best
+
+
+# Greedy continuation with the top-10 candidates per step, as a `generate` directive stores it.
+GENERATE = {"do_sample": False, "seed": 0, "stop_at_eos": False, "candidates": 10}
+
+
+def hf_generate(lm, prompt_ids: list[int], count: int):
+    """The baseline continuation: transformers' own generate(), greedy, exactly `count` tokens."""
+    import torch
+
+    prompt = torch.tensor([prompt_ids], device=lm.device)
+    return lm.model.generate(
+        prompt,
+        max_new_tokens=count,
+        min_new_tokens=count,
+        do_sample=False,
+        attention_mask=torch.ones_like(prompt),
+        pad_token_id=0,
+    )
 
 
 def workload(name: str, args: dict) -> dict:
@@ -113,6 +142,7 @@ def workload(name: str, args: dict) -> dict:
     prefix_rows = sum(range(prompt, T))  # target at position t is predicted by row t − 1: t rows
     attribution = forward + 2 * n * unembed + 2 * params * prefix_rows
     repeats = args["repeats"]
+    tf32 = args.get("tf32", False)  # ours only: the baselines run as Ecco does, in full float32
     row: dict = {"workload": name}
     args.setdefault("ig_repeats", repeats)
     defaults = {o.name: o.default for o in KINDS["saliency"].options}
@@ -140,6 +170,7 @@ def workload(name: str, args: dict) -> dict:
                 warmup=lambda extra=extra: saliency.attribute(
                     lm, short, prompt, {**defaults, "method": ["integrated_gradients"], **extra}
                 ),
+                tf32=tf32,
             )
             # Input gradients only (no weight gradients): each backward costs about one forward.
             flops = ours["n_steps"] * attribution
@@ -159,7 +190,7 @@ def workload(name: str, args: dict) -> dict:
             )
         return rows
     if name == "gradient-x-input":
-        ours_t, _ = timed(lambda: ours_saliency("gradient_x_input"), repeats)
+        ours_t, _ = timed(lambda: ours_saliency("gradient_x_input"), repeats, tf32=tf32)
         base_t, _ = timed(lambda: baselines.captum_per_target(lm, ids, prompt, "gradient_x_input"), repeats)
         flops = attribution
     elif name == "lens":
@@ -173,7 +204,7 @@ def workload(name: str, args: dict) -> dict:
             lens.rankings(lm, {**lens_opts, "prompt": prompt_text, "target": target})
             return lens.layer_predictions(lm, {**lp_opts, "prompt": prompt_text, "target": target})
 
-        ours_t, _ = timed(ours_lens, repeats)
+        ours_t, _ = timed(ours_lens, repeats, tf32=tf32)
         base_t, _ = timed(lambda: baselines.lens_per_position(lm, ids, prompt), repeats)
         flops = forward + (lm.model.config.n_layer + 1) * (n + 1) * unembed  # one shared forward
     elif name == "factors":
@@ -184,26 +215,10 @@ def workload(name: str, args: dict) -> dict:
     elif name == "generate":
         from ecco_build.analyses.generate import generate_steps
 
-        gen_opts = {
-            "max_new_tokens": n,
-            "do_sample": False,
-            "seed": 0,
-            "stop_at_eos": False,
-            "candidates": 10,
-        }
-        ours_t, _ = timed(lambda: generate_steps(lm, ids[:prompt], gen_opts), repeats)
-        prompt_ids = torch.tensor([ids[:prompt]], device=device)
-        base_t, _ = timed(
-            lambda: lm.model.generate(
-                prompt_ids,
-                max_new_tokens=n,
-                min_new_tokens=n,
-                do_sample=False,
-                attention_mask=torch.ones_like(prompt_ids),
-                pad_token_id=0,
-            ),
-            repeats,
+        ours_t, _ = timed(
+            lambda: generate_steps(lm, ids[:prompt], {**GENERATE, "max_new_tokens": n}), repeats
         )
+        base_t, _ = timed(lambda: hf_generate(lm, ids[:prompt], n), repeats)
         flops = None
     elif name == "article":
         # One text, every analysis an article shows: the continuation, saliency with integrated
@@ -212,23 +227,15 @@ def workload(name: str, args: dict) -> dict:
         # The factors step is the same code on both sides (Ecco also hooks the MLP and runs NMF).
         from ecco_build.analyses.generate import generate_steps
 
-        gen_opts = {
-            "max_new_tokens": n,
-            "do_sample": False,
-            "seed": 0,
-            "stop_at_eos": False,
-            "candidates": 10,
-        }
         sal_opts = {**defaults, "method": ["integrated_gradients", "gradient_x_input"]}
         lens_opts = {o.name: o.default for o in KINDS["rankings"].options}
         lp_opts = {o.name: o.default for o in KINDS["layer-predictions"].options}
         fac_opts = {o.name: o.default for o in KINDS["factors"].options}
         prompt_text, target = lm.tokenizer.decode(ids[:prompt]), lm.tokenizer.decode(ids[prompt:])
-        prompt_ids = torch.tensor([ids[:prompt]], device=device)
 
         def ours_article(text_ids=ids):
             lm.memo.clear()
-            generate_steps(lm, text_ids[:prompt], {**gen_opts, "max_new_tokens": len(text_ids) - prompt})
+            generate_steps(lm, text_ids[:prompt], {**GENERATE, "max_new_tokens": len(text_ids) - prompt})
             result = saliency.attribute(lm, text_ids, prompt, sal_opts)
             lens.rankings(lm, {**lens_opts, "prompt": prompt_text, "target": target})
             lens.layer_predictions(lm, {**lp_opts, "prompt": prompt_text, "target": target})
@@ -236,21 +243,14 @@ def workload(name: str, args: dict) -> dict:
             return result
 
         def base_article(text_ids=ids):
-            lm.model.generate(
-                prompt_ids,
-                max_new_tokens=len(text_ids) - prompt,
-                min_new_tokens=len(text_ids) - prompt,
-                do_sample=False,
-                attention_mask=torch.ones_like(prompt_ids),
-                pad_token_id=0,
-            )
+            hf_generate(lm, text_ids[:prompt], len(text_ids) - prompt)
             _, deltas = baselines.captum_per_target(lm, text_ids, prompt, "integrated_gradients")
             baselines.captum_per_target(lm, text_ids, prompt, "gradient_x_input")
             baselines.lens_per_position(lm, text_ids, prompt)
             factors.compute(lm, {**fac_opts, "prompt": prompt_text + target})
             return deltas
 
-        ours_t, ours = timed(ours_article, args["ig_repeats"], warmup=lambda: ours_article(short))
+        ours_t, ours = timed(ours_article, args["ig_repeats"], warmup=lambda: ours_article(short), tf32=tf32)
         base_t, deltas = timed(base_article, args["ig_repeats"], warmup=lambda: base_article(short))
         ig = ours["integrated_gradients"]
         row.update(ours_delta=ig["worst_relative_delta"], base_delta=max(deltas), steps=ig["n_steps"])
@@ -335,7 +335,9 @@ def main() -> None:
     print(
         f"\n{args['shape']}, {args['prompt']} prompt + {args['output']} output tokens, "
         f"device {args['device']}, median of {args['repeats']} runs after a warm-up "
-        f"({args['ig_repeats']} for integrated gradients)\n"
+        f"({args['ig_repeats']} for integrated gradients)"
+        + (", ours with TF32" if args["tf32"] else "")
+        + "\n"
     )
     header = (
         f"{'workload':<20} {'ours s':>8} {'baseline s':>10} {'ratio':>7} {'peak RSS MB':>11} "

@@ -32,10 +32,13 @@ def result_options(directive: Directive) -> dict[str, Any]:
 
 def job_identity(directive: Directive, ref: ModelRef, fingerprint: str) -> dict[str, Any]:
     kind = KINDS[directive.kind]
+    model = {"name": ref.name, "revision": ref.revision, "fingerprint": fingerprint, "dtype": ref.dtype}
+    if ref.tf32:  # only when on, so that turning it on is a new result and off keeps the old keys
+        model["tf32"] = True
     return {
         "kind": kind.name,
         "version": kind.version,
-        "model": {"name": ref.name, "revision": ref.revision, "fingerprint": fingerprint, "dtype": ref.dtype},
+        "model": model,
         "options": result_options(directive),
     }
 

@@ -59,10 +59,11 @@ def run_jobs(
                 f"{places}: {len(group)} result(s) are not in the data folder and {exc}"
             ) from None
         stats.models_loaded.append(alias)
-        for job in group:
-            results[job.key] = compute_job(job, lm, (where or {}).get(job.key, job.kind))
-            store.save(job, results[job.key])
-            stats.computed += 1
+        with loader.matmul_precision(ref):
+            for job in group:
+                results[job.key] = compute_job(job, lm, (where or {}).get(job.key, job.kind))
+                store.save(job, results[job.key])
+                stats.computed += 1
         del lm
     return results
 

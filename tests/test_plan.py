@@ -32,6 +32,11 @@ def test_every_result_input_changes_the_key():
         make_job(directive(), REF, "sha256:abd").key,
         make_job(directive(), ModelRef("demo", "x", None, "x", "", "float16"), "sha256:abc").key,
         make_job(directive(), ModelRef("demo", "x", None, "x", "v2", "float32"), "sha256:abc").key,
+        make_job(
+            directive(),
+            ModelRef("demo", "builtin:demo", None, "builtin:demo", "", "float32", True),
+            "sha256:abc",
+        ).key,
     ]
     assert len(set(changed + [base])) == len(changed) + 1
 
@@ -55,3 +60,21 @@ def test_key_stable_across_processes():
 
     expected = hashlib.sha256('{"a":1,"kind":"générer"}'.encode()).hexdigest()
     assert job_key({"kind": "générer", "a": 1}) == expected
+
+
+def test_tf32_is_opt_in_and_scoped():
+    """Off: the identity (and so every existing key) is as before; on: a new key, and the
+    CUDA TF32 switch is set while that model computes and restored afterwards."""
+    import torch
+
+    from ecco_build.models import loader
+
+    assert "tf32" not in job_identity(directive(), REF, "sha256:abc")["model"]
+    on = ModelRef("demo", "builtin:demo", None, "builtin:demo", "", "float32", True)
+    assert job_identity(directive(), on, "sha256:abc")["model"]["tf32"] is True
+    before = torch.backends.cuda.matmul.allow_tf32
+    with loader.matmul_precision(on):
+        assert torch.backends.cuda.matmul.allow_tf32 is True
+    with loader.matmul_precision(REF):
+        assert torch.backends.cuda.matmul.allow_tf32 is False
+    assert torch.backends.cuda.matmul.allow_tf32 == before

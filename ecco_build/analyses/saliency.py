@@ -14,8 +14,17 @@ Methods:
                         and measure the change of the target; a gradient-free cross-check.
 
 A causal model sees only its prefix at each position, so one forward pass over the whole
-sequence serves every target at once, and the gradients of all targets come from one
-batched backward (vmap over the vector-Jacobian product), not one model run per target.
+sequence serves every target at once (Ecco and inseq run the model once per target, over its
+prefix, with the full-vocabulary logits at every position). How the gradients are taken:
+- only the positions that predict a target are unembedded, and the unembedding and softmax
+  are back-propagated once for all targets (each target's scalar depends on its own row);
+- the per-target backwards start from the hidden states and are vmapped over blocks of
+  targets (is_grads_batched), within a budget of token rows that bounds memory;
+- the forward runs in a few pieces along the text with a key/value cache, so the backward
+  for an early target stops at its own position instead of crossing the whole text;
+- GPT-2's `gelu_new` runs as PyTorch's fused tanh-GELU (the same function);
+- integrated gradients use Gauss–Legendre nodes and add steps only while the completeness
+  gap exceeds :tolerance:.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ data store never imports it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
@@ -13,7 +14,7 @@ import json
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ class ModelRef:
     hub_id: str | None
     revision: str
     dtype: str
+    tf32: bool = False
 
     @property
     def name(self) -> str:
@@ -89,7 +91,7 @@ def resolve(alias: str, spec: ModelConfig, site_root: Path) -> ModelRef:
         folder = (site_root / source).resolve()
         if not (folder / "config.json").is_file():
             raise ModelLoadError(f'model "{alias}": {folder} has no config.json; is it a model folder?')
-    return ModelRef(alias, source, folder, None if folder else source, spec.revision, spec.dtype)
+    return ModelRef(alias, source, folder, None if folder else source, spec.revision, spec.dtype, spec.tf32)
 
 
 def _hash_file(path: Path, digest: Any) -> None:
@@ -216,6 +218,20 @@ class LoadedModel:
     @property
     def is_encoder(self) -> bool:
         return self.model_type in ENCODER_TYPES
+
+
+@contextlib.contextmanager
+def matmul_precision(ref: ModelRef) -> Iterator[None]:
+    """TensorFloat-32 matrix products on CUDA while this model's results are computed, if its
+    config asks for them; PyTorch's default (full float32) otherwise, and afterwards."""
+    import torch
+
+    before = torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = ref.tf32
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = before
 
 
 def pick_device(requested: str) -> str:
