@@ -326,6 +326,11 @@ def main() -> None:
     )
     parser.add_argument("--only", nargs="*", choices=WORKLOADS)
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument(
+        "--tf32",
+        action="store_true",
+        help="CUDA: TensorFloat-32 matrix products for ours (the baselines stay in full float32)",
+    )
     parser.add_argument("--no-sizes", dest="sizes", action="store_false", help="skip the page-weight table")
     args = vars(parser.parse_args())
     rows = []
