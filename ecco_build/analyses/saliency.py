@@ -62,6 +62,12 @@ PIECE_ROWS = 2048
 MAX_PIECES = 4
 
 
+def wide(t: torch.Tensor) -> torch.Tensor:
+    """float32 for half-precision tensors; a float64 model's values stay float64 (an IG
+    completeness check in float64 must not be rounded to float32 on the way)."""
+    return t if t.dtype == torch.float64 else t.float()
+
+
 class Scores:
     """f(embeds) → (batch, n_targets): the target scalar for each output position, in two
     parts: `body` (embeddings → final-normed hidden state at each predicting position) and
@@ -89,7 +95,7 @@ class Scores:
         return adapters.final_hidden(self.lm.model, embeds)[:, self.positions - 1]  # (batch, n, d)
 
     def head(self, hidden: torch.Tensor) -> torch.Tensor:
-        logits = adapters.unembed(self.lm.model, hidden).float()  # (batch, n, vocab)
+        logits = wide(adapters.unembed(self.lm.model, hidden))  # (batch, n, vocab)
         if self.scalar == "logit":
             values = logits
         elif self.scalar == "probability":
@@ -189,17 +195,17 @@ def integrated_gradients(
     and the scores (2, n) of x and of the baseline."""
     nodes, weights = gauss_legendre(n_steps)
     nodes_t = torch.tensor(nodes, dtype=x.dtype, device=x.device)
-    weights_t = torch.tensor(weights, dtype=torch.float32, device=x.device)
+    weights_t = torch.tensor(weights, dtype=wide(x).dtype, device=x.device)
     total = None
     for start in range(0, n_steps, chunk):
         alphas = nodes_t[start : start + chunk]
         path = base + alphas[:, None, None] * (x - base)  # (c, T, d)
         grads, _ = gradients(scores, path, batched)  # (n, c, T, d)
-        part = (grads.float() * weights_t[start : start + chunk, None, None]).sum(1)  # (n, T, d)
+        part = (wide(grads) * weights_t[start : start + chunk, None, None]).sum(1)  # (n, T, d)
         total = part if total is None else total + part
-    attributions = (x - base).float() * total  # (n, T, d)
+    attributions = wide(x - base) * total  # (n, T, d)
     with torch.no_grad():
-        gap = scores(torch.stack([x, base])).float()  # (2, n): f(x), f(baseline)
+        gap = wide(scores(torch.stack([x, base])))  # (2, n): f(x), f(baseline)
     delta = attributions.sum((1, 2)) - (gap[0] - gap[1])
     return attributions, delta, gap
 
@@ -321,7 +327,7 @@ def attribute_one(
         attributions, extra = adaptive_integrated_gradients(scores, x, base, options, T * n, batched)
     elif method in ("gradient_x_input", "gradient"):
         grads, _ = gradients(scores, x[None], batched)  # (n, 1, T, d)
-        attributions = grads[:, 0].float() * (x.float() if method == "gradient_x_input" else 1.0)
+        attributions = wide(grads[:, 0]) * (wide(x) if method == "gradient_x_input" else 1.0)
     else:
         attributions = occlusion(scores, x, base, max(1, AUTO_CHUNK_BUDGET // max(1, T * n)))
         extra = {"baseline": options["baseline"]}
