@@ -37,6 +37,13 @@ class BuildResult:
     seconds: float
     rendered: int = 0  # article pages rendered; the others were unchanged and copied
 
+    @property
+    def pages_note(self) -> str:
+        articles = self.pages - 1
+        if self.rendered == articles:
+            return f"{articles} article page{'s' * (articles != 1)} rendered"
+        return f"{self.rendered} of {articles} article pages rendered, {articles - self.rendered} unchanged"
+
 
 def validated(site_dir: Path) -> tuple[SiteConfig, Collected]:
     """The config and every article, checked; all problems raised together. Loads no model."""

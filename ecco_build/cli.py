@@ -74,8 +74,7 @@ def build(site_dir: Path, out: Path | None, device: str | None, strict: bool, re
     models = f", loaded {', '.join(result.models_loaded)}" if result.models_loaded else ", loaded no model"
     click.echo(
         f"built {result.pages} pages into {result.out} in {result.seconds:.1f} s "
-        f"({result.reused} results reused, {result.computed} computed{models}; "
-        f"{result.rendered} of {result.pages - 1} article pages rendered, the others unchanged)"
+        f"({result.reused} results reused, {result.computed} computed{models}; {result.pages_note})"
     )
 
 

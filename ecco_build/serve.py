@@ -64,13 +64,7 @@ def rebuild(site_dir: Path, device: str | None, state: _State) -> None:
         return
     state.error = ""
     state.build_id += 1
-    log.info(
-        "rebuilt in %.2f s (%d computed, %d of %d article pages rendered)",
-        result.seconds,
-        result.computed,
-        result.rendered,
-        result.pages - 1,
-    )
+    log.info("rebuilt in %.2f s (%d computed, %s)", result.seconds, result.computed, result.pages_note)
 
 
 def serve(site_dir: Path, port: int = 8000, device: str | None = None) -> None:
