@@ -4,7 +4,8 @@ A saliency figure holds a triangle of values (each output token × every earlier
 method: 100 tokens make 3,700 numbers per array, 97 KB as JSON text with three arrays. The
 page gets what its explorable reads — `share` and `signed` — as half-precision floats in
 base64 (2.7 characters a value, 3 significant digits, which is more than the explorable
-prints), and not `norm`, which only the static fallback uses (rendered on the server).
+prints), and not `norm`, which no explorable reads (the static fallback is rendered on the
+server from the full record).
 The data folder keeps every array at full stored precision.
 
 A packed array is {"f16": base64 of little-endian float16 values, "rows": [row lengths]};
