@@ -123,7 +123,7 @@ def test_causality_gradients_vanish_at_and_after_target(causal_models, family):
     lm = causal_models[family]
     ids = torch.tensor(lm.tokenizer(PROMPT)["input_ids"])
     positions = torch.arange(2, len(ids))
-    scores = saliency.score_function(lm, ids, positions, "log_probability", None)
+    scores = saliency.Scores(lm, ids, positions, "log_probability", None)
     x = adapters.token_embedding(lm.model)(ids).detach()
     grads, _ = saliency.gradients(scores, x[None])  # (n, 1, T, d)
     for i, position in enumerate(positions.tolist()):

@@ -113,12 +113,6 @@ class Scores:
         return self.head(self.body(embeds))
 
 
-def score_function(
-    lm: LoadedModel, ids: torch.Tensor, positions: torch.Tensor, scalar: str, foils: torch.Tensor | None
-) -> Scores:
-    return Scores(lm, ids, positions, scalar, foils)
-
-
 def gradients(
     scores: Scores, embeds: torch.Tensor, batched: bool = True
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -147,7 +141,6 @@ def gradients(
     cut.requires_grad_(True)  # (batch, n, d)
     values = scores.head(cut)  # (batch, n)
     (head_grad,) = torch.autograd.grad(values.sum(), cut)  # (batch, n, d)
-    head_grad = head_grad.to(cut.dtype)
 
     blocks = []
     for k, (piece, group, start) in enumerate(zip(pieces, groups, starts, strict=True)):
@@ -300,7 +293,7 @@ def attribute(
     if options["foil"]:
         foil = single_token(lm, options["foil"], "foil")
         foils = torch.full_like(positions, foil)
-    scores = score_function(lm, ids_t, positions, options["target_scalar"], foils)
+    scores = Scores(lm, ids_t, positions, options["target_scalar"], foils)
     with torch.no_grad():
         x = adapters.token_embedding(lm.model)(ids_t).detach()  # (T, d)
     base = baseline_embeddings(lm, x, options["baseline"])
