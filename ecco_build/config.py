@@ -71,6 +71,12 @@ class SiteConfig:
         "", "BibTeX file for [@key] citations, relative to the site (articles may name their own)."
     )
     citation_style: str = key("numbered", "Citation style: numbered or author-year.")
+    raw_html: bool = key(
+        False,
+        "Pass raw HTML in Markdown through to pages. Off by default: tags in prose, headings, "
+        "captions, footnotes and callouts are shown as text, so no article text can run script. "
+        "Every page's Content-Security-Policy still forbids inline and remote script.",
+    )
     author: AuthorConfig = key(AuthorConfig(), "Default author.")
     models: dict[str, ModelConfig] = key({}, "Named models: [models.<alias>] tables.")
     root: Path = field(default=Path("."), metadata={"doc": "(set by the loader)", "internal": True})

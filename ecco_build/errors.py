@@ -56,6 +56,28 @@ class ArticleErrors(EccoBuildError):
         super().__init__("\n".join(lines))
 
 
+# Echoed input (a formula, a value, a prompt) is cut to this many characters in messages, so
+# that a hostile or huge input cannot make an error message huge.
+ECHO_LIMIT = 200
+
+
+def clip(value: object, limit: int = ECHO_LIMIT) -> str:
+    """`repr`-like text of user input for a message, cut to about `limit` characters."""
+    text = value if isinstance(value, str) else _short_repr(value, limit)
+    if len(text) > limit:
+        text = text[:limit] + f"… ({len(text)} characters)"
+    return text
+
+
+def _short_repr(value: object, limit: int) -> str:
+    # repr of a deeply nested or aliased structure (a YAML alias bomb) can be enormous: containers
+    # are summarised instead of printed whole.
+    if isinstance(value, (list, tuple, set, dict)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    text = repr(value)
+    return text
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "x"?)' for a near miss, else a list of the valid names."""
     choices = sorted(choices)
