@@ -7,8 +7,6 @@ rendered into a staging folder beside it, which then replaces it by rename.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +16,7 @@ from pathlib import Path
 from ecco_build.collect import Collected, bibliography_path, collect
 from ecco_build.config import SiteConfig, load_config
 from ecco_build.errors import ArticleErrors, EccoBuildError
+from ecco_build.output import check_output, staging
 from ecco_build.pagecache import PageCache, article_fingerprint, site_fingerprint
 from ecco_build.render import Renderer, copy_static, theme_dir
 from ecco_build.run import RunStats, run_jobs
@@ -71,6 +70,7 @@ def build(
 ) -> BuildResult:
     start = time.perf_counter()
     config, collected = validated(site_dir)
+    out_dir = check_output(Path(out) if out else config.out_path, config)  # before any model loads
     store = DataStore(config.data_path)
     warnings = list(collected.warnings)
     places: dict[str, list[str]] = {}
@@ -99,7 +99,6 @@ def build(
         warnings.append("site.toml sets no base_url: the feed and sitemap use relative links")
     if strict and warnings:
         raise EccoBuildError("--strict: warnings are errors:\n" + "\n".join(warnings))
-    out_dir = Path(out) if out else config.out_path
     rendered = 0
     with staging(out_dir) as stage:
         renderer = Renderer(config, collected.jobs, results, stage, collected.bibliographies)
@@ -149,23 +148,3 @@ def template_errors(what: str) -> Iterator[None]:
         ) from None
     except jinja2.TemplateError as exc:
         raise EccoBuildError(f"rendering {what} failed in a template: {exc}") from None
-
-
-@contextmanager
-def staging(out: Path) -> Iterator[Path]:
-    """A fresh folder beside `out`; on success it replaces `out`, on failure it is removed."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = out.parent / f".{out.name}.building-{os.getpid()}"
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir()
-    try:
-        yield stage
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    if out.exists():
-        os.rename(out, old)
-    os.rename(stage, out)
-    shutil.rmtree(old, ignore_errors=True)

@@ -3,6 +3,8 @@
     EccoBuildError            any failure the user can fix; the CLI prints it and exits 1
     ├── ConfigError           site.toml is missing, unreadable or invalid
     ├── ArticleErrors         one or more problems in articles, each `path:line: message`
+    ├── OutputError           the output folder may not be written (it holds sources, or files
+    │                         ecco-build did not write, or it is not writable)
     ├── ModelLoadError        a model named by a directive cannot be loaded
     └── MissingResultError    a result is not in the data store and the model is unavailable
 
@@ -22,6 +24,10 @@ class EccoBuildError(Exception):
 
 
 class ConfigError(EccoBuildError):
+    pass
+
+
+class OutputError(EccoBuildError):
     pass
 
 
