@@ -55,9 +55,7 @@ def run_jobs(
             lm = loader.load(ref, loader.pick_device(device))
         except ModelLoadError as exc:
             places = ", ".join((where or {}).get(j.key, j.kind) for j in group)
-            raise ModelLoadError(
-                f"{places}: {len(group)} result(s) are not in the data folder and {exc}"
-            ) from None
+            raise ModelLoadError(f"{places}: {unavailable(group, store)} and {exc}") from None
         stats.models_loaded.append(alias)
         with loader.matmul_precision(ref):
             for job in group:
@@ -66,6 +64,18 @@ def run_jobs(
                 stats.computed += 1
         del lm
     return results
+
+
+def unavailable(group: list[Job], store: DataStore) -> str:
+    """Why these results need the model: absent from the data folder, or present but
+    unusable (with the store's reasons: corrupt, another key's, or malformed)."""
+    absent = sum(job.key not in store.rejected for job in group)
+    reasons = [store.rejected[job.key] for job in group if job.key in store.rejected]
+    parts = [f"{absent} result(s) are not in the data folder"] if absent else []
+    if reasons:
+        shown = "; ".join(reasons[:2]) + (f"; and {len(reasons) - 2} more" if len(reasons) > 2 else "")
+        parts.append(f"{len(reasons)} data file(s) cannot be used ({shown})")
+    return ", ".join(parts)
 
 
 def compute_job(job: Job, lm: Any, where: str) -> dict[str, Any]:

@@ -1,0 +1,176 @@
+"""The data store serves a file only after it matches its kind's result shape; anything else
+is reported with its file and recomputed, or, without the model, named in the error."""
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from ecco_build.build import build
+from ecco_build.errors import ModelLoadError
+from ecco_build.models import loader
+from ecco_build.plan import Job
+from ecco_build.store import DataStore, dumps
+
+ROOT = Path(__file__).parent.parent
+
+ARTICLE = """
+---
+title: One figure
+---
+:::{generate}
+:prompt: def area(width, height):
+:max_new_tokens: 4
+:::
+"""
+
+
+def committed_generate() -> dict:
+    for path in sorted((ROOT / "data").glob("generate-*.json")):
+        return json.loads(path.read_text())
+    raise AssertionError("the example site has no generate result")
+
+
+def stored(tmp_path: Path, data: dict | str | bytes, key: str = "ab" * 32) -> tuple[DataStore, Job]:
+    """A store in tmp_path/data holding `data` as the file of a generate job (with data's key)."""
+    key = data["key"] if isinstance(data, dict) else key
+    job = Job(key, "generate", None, {}, {})  # type: ignore[arg-type]
+    store = DataStore(tmp_path / "data")
+    store.folder.mkdir()
+    if isinstance(data, dict):
+        data = dumps(data)
+    if isinstance(data, str):
+        data = data.encode()
+    store.path(job).write_bytes(data)
+    return store, job
+
+
+def test_a_valid_file_is_served(tmp_path):
+    data = committed_generate()
+    store, job = stored(tmp_path, data)
+    assert store.load(job) == data
+    assert store.rejected == {}
+
+
+def test_a_malformed_result_is_reported_and_not_served(tmp_path, caplog):
+    data = committed_generate()
+    data["result"]["steps"][0]["p"] = None  # a NaN, as the store writes it
+    store, job = stored(tmp_path, data)
+    with caplog.at_level(logging.WARNING):
+        assert store.load(job) is None
+    reason = (
+        f"data/{job.filename} does not match the generate result shape: "
+        "result.steps[0].p must be a number, not null"
+    )
+    assert caplog.messages == [f"{reason}; recomputing it"]
+    assert store.rejected == {job.key: reason}
+
+
+def test_the_warning_names_the_first_three_problems(tmp_path, caplog):
+    data = committed_generate()
+    for step in data["result"]["steps"][:5]:
+        step["p"] = "high"
+    store, job = stored(tmp_path, data)
+    assert store.load(job) is None
+    assert caplog.messages == [
+        f"data/{job.filename} does not match the generate result shape: "
+        "result.steps[0].p must be a number, not a string; "
+        "result.steps[1].p must be a number, not a string; "
+        "result.steps[2].p must be a number, not a string (and more); recomputing it"
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"key": ' + "1" * 5000 + "}",  # past Python's integer digit limit (a ValueError)
+        "[" * 100_000 + "]" * 100_000,  # deeper than the parser's stack (a RecursionError)
+        b'{"key": "\xff"}',  # not UTF-8
+        '{"key": "ab',  # truncated
+    ],
+    ids=["huge-integer", "deep-nesting", "bad-utf8", "truncated"],
+)
+def test_unreadable_json_is_corrupt_not_a_traceback(tmp_path, caplog, content):
+    store, job = stored(tmp_path, content)
+    assert store.load(job) is None
+    assert caplog.messages[0].startswith(f"data/{job.filename} is corrupt (")
+    assert caplog.messages[0].endswith("); recomputing it")
+    assert len(caplog.messages[0]) < 400  # the exception's text is clipped
+
+
+def test_an_unreadable_file_is_reported(tmp_path, caplog, monkeypatch):
+    store, job = stored(tmp_path, committed_generate())
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    assert store.load(job) is None
+    reason = f"data/{job.filename} cannot be read (Permission denied)"
+    assert caplog.messages == [f"{reason}; recomputing it"]
+    assert store.rejected == {job.key: reason}
+
+
+def test_a_nan_literal_is_not_trusted(tmp_path, caplog):
+    data = committed_generate()
+    data["result"]["steps"][1]["p"] = 12345.0
+    text = dumps(data).replace("12345.0", "NaN")  # Python's json reads NaN; JSON has none
+    store, job = stored(tmp_path, text, data["key"])
+    assert store.load(job) is None
+    assert "result.steps[1].p must be a finite number, not NaN; recomputing it" in caplog.messages[0]
+
+
+@pytest.fixture
+def built(make_site):
+    site = make_site({"a.md": ARTICLE})
+    build(site)
+    (path,) = (site / "data").glob("generate-*.json")
+    return site, path
+
+
+def drop_last_step(path: Path) -> str:
+    """Damage a data file in shape only: valid JSON, right key, one step short. Returns the
+    problem the store reports."""
+    data = json.loads(path.read_text())
+    result = data["result"]
+    result["steps"].pop()
+    path.write_text(dumps(data))
+    generated = len(result["tokens"]) - result["prompt_length"]
+    return (
+        f"result.steps has {generated - 1} items but result.tokens has {generated} "
+        f"after the prompt_length of {result['prompt_length']}"
+    )
+
+
+def test_a_malformed_result_is_recomputed_by_the_next_build(built, caplog):
+    site, path = built
+    original = json.loads(path.read_text())
+    problem = drop_last_step(path)
+    result = build(site)
+    assert (result.computed, result.reused) == (1, 0)
+    assert f"data/{path.name} does not match the generate result shape: {problem}; recomputing it" in (
+        caplog.messages
+    )
+    recomputed = json.loads(path.read_text())
+    del recomputed["provenance"], original["provenance"]  # compute time differs
+    assert recomputed == original
+    assert build(site).reused == 1
+
+
+def test_a_malformed_result_without_its_model_fails_naming_the_file(built, monkeypatch):
+    site, path = built
+    problem = drop_last_step(path)
+
+    def unavailable(ref, device):  # e.g. a Hub model with no network
+        raise ModelLoadError(f'model "{ref.alias}": cannot load it (no network)')
+
+    monkeypatch.setattr(loader, "load", unavailable)
+    before = (site / "_site" / "a" / "index.html").read_text()
+    with pytest.raises(ModelLoadError) as exc:
+        build(site)
+    assert str(exc.value) == (
+        f"articles/a.md:4: 1 data file(s) cannot be used (data/{path.name} does not match the generate "
+        f'result shape: {problem}) and model "tiny": cannot load it (no network)'
+    )
+    assert (site / "_site" / "a" / "index.html").read_text() == before
