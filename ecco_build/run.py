@@ -12,6 +12,7 @@ from ecco_build import __version__
 from ecco_build.errors import EccoBuildError, ModelLoadError
 from ecco_build.plan import Job
 from ecco_build.registry import KINDS
+from ecco_build.results import check_result
 from ecco_build.store import DataStore, round_numbers
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def compute_job(job: Job, lm: Any, where: str) -> dict[str, Any]:
     except EccoBuildError as exc:
         raise type(exc)(f"{where}: {exc}") from None
     seconds = time.perf_counter() - start
-    return round_numbers(
+    data = round_numbers(
         {
             "kind": job.kind,
             "version": kind.version,
@@ -108,3 +109,11 @@ def compute_job(job: Job, lm: Any, where: str) -> dict[str, Any]:
             "result": result,
         }
     )
+    problems = check_result(job.kind, data, job.key)
+    if problems:  # e.g. NaN from a float16 overflow: stored, it would be rejected on every build
+        raise EccoBuildError(
+            f'{where}: the {job.kind} result computed with model "{job.model.alias}" is not usable '
+            f"({'; '.join(problems[:3])}); if the model runs in float16 or bfloat16, try "
+            'dtype = "float32" in site.toml'
+        )
+    return data

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ecco_build.errors import clip, display_path
+from ecco_build.errors import EccoBuildError, clip, display_path
 from ecco_build.plan import Job
 from ecco_build.results import check_result
 
@@ -86,12 +86,23 @@ class DataStore:
         return None
 
     def save(self, job: Job, data: dict[str, Any]) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.path(job)
+        try:
+            self._write(path, dumps(data))
+        except OSError as exc:
+            shown = display_path(path, self.root)
+            raise EccoBuildError(
+                f"cannot write {shown}: {clip(exc.strerror or str(exc))}; the data folder must be a "
+                "writable folder (computed results are stored there, to be committed)"
+            ) from None
+        return path
+
+    def _write(self, path: Path, text: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(dumps(data))
+                handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)  # mkstemp makes 0600; data files are meant to be shared
@@ -99,4 +110,3 @@ class DataStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return path

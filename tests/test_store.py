@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ecco_build.build import build
-from ecco_build.errors import ModelLoadError
+from ecco_build.errors import EccoBuildError, ModelLoadError
 from ecco_build.models import loader
 from ecco_build.plan import Job
 from ecco_build.store import DataStore, dumps
@@ -174,3 +174,39 @@ def test_a_malformed_result_without_its_model_fails_naming_the_file(built, monke
         f'result shape: {problem}) and model "tiny": cannot load it (no network)'
     )
     assert (site / "_site" / "a" / "index.html").read_text() == before
+
+
+def test_a_computed_result_that_is_not_usable_is_a_located_error(make_site, monkeypatch):
+    """A model that yields NaN (a float16 overflow, say) fails at its directive instead of
+    storing a file that every later build would reject and recompute."""
+    from ecco_build.analyses import generate
+
+    real = generate.compute
+
+    def overflowing(lm, options):
+        result = real(lm, options)
+        result["steps"][0]["p"] = float("nan")
+        return result
+
+    monkeypatch.setattr(generate, "compute", overflowing)
+    site = make_site({"a.md": ARTICLE})
+    with pytest.raises(EccoBuildError) as exc:
+        build(site)
+    assert str(exc.value) == (
+        'articles/a.md:4: the generate result computed with model "tiny" is not usable '
+        "(result.steps[0].p must be a number, not null); if the model runs in float16 or "
+        'bfloat16, try dtype = "float32" in site.toml'
+    )
+    assert not list((site / "data").glob("*.json"))
+
+
+def test_a_data_folder_that_cannot_be_written_is_a_clean_error(make_site):
+    site = make_site({"a.md": ARTICLE})
+    (site / "data").write_text("a file where the data folder should be\n")
+    with pytest.raises(EccoBuildError) as exc:
+        build(site)
+    assert str(exc.value).startswith("cannot write data/generate-")
+    assert str(exc.value).endswith(
+        ".json: File exists; the data folder must be a writable folder (computed results are stored "
+        "there, to be committed)"
+    )
