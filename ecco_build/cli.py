@@ -92,14 +92,17 @@ def check(site_dir: Path) -> None:
 
 @main.command()
 @SITE_DIR
-@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port on 127.0.0.1."
+)
 @click.option(
     "--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to compute missing results."
 )
 def serve(site_dir: Path, port: int, device: str | None) -> None:
     """Preview the site on http://127.0.0.1:PORT, rebuilding and reloading on change.
 
-    Results are reused from the data folder, so editing prose never reruns a model.
+    Results are reused from the data folder, so editing prose never reruns a model. The port
+    is taken before the first build: a port in use is an error at once.
     """
     from ecco_build.serve import serve as run_serve
 

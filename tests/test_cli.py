@@ -84,3 +84,29 @@ def test_ci_runs_the_readme_test_command():
         line for line in (root / ".ci" / "run").read_text().splitlines() if line.startswith("apt-get")
     )
     assert f"\n{command}\n" in readme
+
+
+def test_serve_port_must_be_a_port(make_site):
+    site = make_site({"a.md": "---\ntitle: A\n---\nText.\n"})
+    result = CliRunner().invoke(main, ["serve", str(site), "--port", "70000"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--port': 70000 is not in the range 1<=x<=65535." in result.output
+    assert not (site / "_site").exists()
+
+
+def test_config_errors_are_clean_and_all_listed(tmp_path):
+    (tmp_path / "site.toml").write_bytes(b'title = "T"\ndevice = "gpu"\nbase_url = "javascript:x"\n')
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f'error: {tmp_path}/site.toml:2: device must be one of auto, cpu, cuda, not "gpu"\n'
+        f"{tmp_path}/site.toml:3: base_url must be an absolute http(s) URL such as "
+        '"https://you.github.io/repo/", not "javascript:x"\n'
+        "2 errors in site.toml; nothing was built.\n"
+    )
+    (tmp_path / "site.toml").write_bytes('title = "Andr\xe9"\n'.encode("latin-1"))
+    result = CliRunner().invoke(main, ["build", str(tmp_path)])
+    assert (result.exit_code, result.output) == (
+        1,
+        f"error: {tmp_path}/site.toml:1: not UTF-8 (byte 0xe9 at column 14); save site.toml as UTF-8\n",
+    )

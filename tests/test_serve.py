@@ -48,3 +48,61 @@ def test_build_id_endpoint(make_site):
         assert b"<h1>" in urllib.request.urlopen(url + "/a/index.html").read()
     finally:
         server.shutdown()
+
+
+def test_port_in_use_fails_at_once_without_building(make_site, monkeypatch):
+    import socket
+
+    from click.testing import CliRunner
+
+    from ecco_build.cli import main
+
+    site = make_site({"a.md": "---\ntitle: A\n---\nText.\n"})
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("built before the port was bound")
+
+    monkeypatch.setattr(serve, "build", forbidden)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", str(site), "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: port {port} is in use (another `ecco-build serve`?); stop that server or pass "
+        f"--port {port + 1}\n"
+    )
+    assert not (site / "_site").exists()
+
+
+def test_bad_paths_are_answered_cleanly(make_site, capfd):
+    import http.client
+    import http.server
+    import threading
+
+    site = make_site({"a.md": "---\ntitle: A\n---\nText.\n"})
+    state = serve._State()
+    serve.rebuild(site, None, state)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), serve._handler(site / "_site", state))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        answers = {}
+        for path in ("/a%00b", "/a/index.html%00.x", "/%ED%A0%80", "/%FF", "/../../site.toml", "/a/"):
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+            connection.request("GET", path)
+            answers[path] = connection.getresponse().status
+            connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert answers == {
+        "/a%00b": 400,
+        "/a/index.html%00.x": 400,
+        "/%ED%A0%80": 400,
+        "/%FF": 404,
+        "/../../site.toml": 404,  # no traversal: the path is taken inside _site
+        "/a/": 200,
+    }
+    assert "Traceback" not in capfd.readouterr().err
+    assert server.server_address[0] == "127.0.0.1"

@@ -1,7 +1,11 @@
 """Resolve a site's model aliases to weights, fingerprint them, load them.
 
 Fingerprinting and token counting need no torch: a build whose results are all in the
-data store never imports it.
+data store never imports it. A model that cannot be loaded (a truncated weights file, a
+config.json that is not JSON, a Hub id with no network and no cached copy) is a
+ModelLoadError naming the alias and what to do, never a traceback. The Hub is asked once,
+with a short timeout, whether it can be reached before any download is tried: its client
+would otherwise retry for half a minute.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ecco_build.config import ModelConfig
-from ecco_build.errors import ModelLoadError
+from ecco_build.errors import ModelLoadError, clip
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,8 @@ FINGERPRINT_FILES = (
 FULL_HASH_LIMIT = 256 * 2**20
 ENCODER_TYPES = {"bert", "roberta", "distilbert", "xlm-roberta", "electra", "deberta", "deberta-v2"}
 CONTEXT_KEYS = ("n_positions", "max_position_embeddings", "n_ctx", "max_sequence_length", "seq_length")
+# How long the one reachability probe of the Hub may take before it counts as unreachable.
+HUB_PROBE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -119,33 +125,114 @@ def _folder_fingerprint(folder: Path, mtimes: tuple) -> str:
 def fingerprint(ref: ModelRef) -> str:
     """Content hash of a local model folder; the resolved commit for a Hub model."""
     if ref.folder is not None:
-        mtimes = tuple(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
-            for p in sorted(ref.folder.iterdir())
-            if p.is_file()
-        )
-        return _folder_fingerprint(ref.folder, mtimes)
+        try:
+            mtimes = tuple(
+                (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                for p in sorted(ref.folder.iterdir())
+                if p.is_file()
+            )
+            return _folder_fingerprint(ref.folder, mtimes)
+        except OSError as exc:
+            raise ModelLoadError(
+                f'model "{ref.alias}": cannot read {exc.filename or ref.folder} ({exc.strerror}); '
+                "check the model folder's permissions"
+            ) from None
     return "hub:" + _hub_commit(ref.hub_id or "", ref.revision or "main")
+
+
+def _hub_cache() -> Path:
+    """The Hugging Face cache folder, found as huggingface_hub finds it (without importing it);
+    Hub models are loaded with this cache_dir, so the two always agree."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return Path(os.environ.get("HF_HOME") or cache_home / "huggingface") / "hub"
+
+
+def _hub_options(ref: ModelRef, files_only: bool) -> dict[str, Any]:
+    """from_pretrained's keyword arguments saying where to find the files."""
+    options: dict[str, Any] = {"revision": ref.revision or None}
+    if ref.folder is None:
+        options |= {"cache_dir": str(_hub_cache()), "local_files_only": files_only}
+    return options
 
 
 def _hub_commit(hub_id: str, revision: str) -> str:
     """The commit a revision resolves to in the local HF cache, without network; else the revision."""
-    cache = Path(
-        os.environ.get("HF_HUB_CACHE")
-        or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub"
-    )
-    ref_file = cache / ("models--" + hub_id.replace("/", "--")) / "refs" / revision
+    ref_file = _hub_cache() / ("models--" + hub_id.replace("/", "--")) / "refs" / revision
     if ref_file.is_file():
         return f"{hub_id}@{ref_file.read_text().strip()}"
     return f"{hub_id}@{revision}"
 
 
-def model_config(ref: ModelRef) -> dict:
+def hub_cached(ref: ModelRef) -> bool:
+    """Whether the local HF cache holds this revision's config.json (read without network)."""
+    commit = _hub_commit(ref.hub_id or "", ref.revision or "main").rpartition("@")[2]
+    repo = _hub_cache() / ("models--" + (ref.hub_id or "").replace("/", "--"))
+    return (repo / "snapshots" / commit / "config.json").is_file()
+
+
+def hub_unreachable() -> str | None:
+    """Why the Hub cannot be used now (offline mode, or no answer to one quick request), or None."""
+    from huggingface_hub import constants, get_session
+
+    offline = os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
+    if offline or constants.is_offline_mode():  # the constant is read when huggingface_hub is imported
+        return "HF_HUB_OFFLINE is set"
+    try:
+        get_session().head(constants.ENDPOINT, timeout=HUB_PROBE_SECONDS)
+    except Exception as exc:  # any failure to get an answer (DNS, refused, timeout, proxy) means no Hub
+        return f"{constants.ENDPOINT} cannot be reached: {clip(str(exc) or type(exc).__name__)}"
+    return None
+
+
+def hub_files_only(ref: ModelRef) -> bool:
+    """For a Hub model: True when it must be read from the local cache alone, because the Hub
+    cannot be used now. Raises at once when it cannot be used and the model is not cached."""
     if ref.folder is not None:
-        return json.loads((ref.folder / "config.json").read_text())
+        return False
+    why = hub_unreachable()
+    if why is None:
+        return False
+    if hub_cached(ref):
+        return True
+    revision = f" (revision {clip(ref.revision)})" if ref.revision else ""
+    raise ModelLoadError(
+        f'model "{ref.alias}": "{clip(ref.hub_id)}"{revision} is not in the local Hugging Face cache '
+        f"and {why}. Run once with network to download it (it is then cached), or set source in "
+        "site.toml to a model folder inside the site"
+    )
+
+
+def model_config(ref: ModelRef, files_only: bool = False) -> dict:
+    """The model's config.json as a dict; a ModelLoadError if it is missing, not JSON or not an
+    object. For a Hub model, `files_only` reads it from the local cache without network."""
+    if ref.folder is not None:
+        path = ref.folder / "config.json"
+        try:
+            found = json.loads(path.read_bytes())
+        except OSError as exc:
+            raise ModelLoadError(f'model "{ref.alias}": cannot read {path} ({exc.strerror})') from None
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise ModelLoadError(
+                f'model "{ref.alias}": {path} is not valid JSON ({clip(str(exc))}); '
+                "restore the model folder's config.json (copy or download the model again)"
+            ) from None
+        if not isinstance(found, dict):
+            raise ModelLoadError(
+                f'model "{ref.alias}": {path} holds a JSON {type(found).__name__}, not an object '
+                "of settings; restore the model folder's config.json"
+            )
+        return found
     from transformers import AutoConfig
 
-    return AutoConfig.from_pretrained(ref.hub_id, revision=ref.revision or None).to_dict()
+    try:
+        config = AutoConfig.from_pretrained(ref.hub_id, **_hub_options(ref, files_only))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(
+            f'model "{ref.alias}": cannot read the config of {clip(ref.hub_id)}: {clip(str(exc))}'
+        ) from None
+    return config.to_dict()
 
 
 def context_length(config: dict) -> int | None:
@@ -156,37 +243,54 @@ def context_length(config: dict) -> int | None:
 
 
 @functools.cache
-def _fast_tokenizer(folder: Path):
+def _cached_tokenizer(path: Path):
     from tokenizers import Tokenizer
 
-    return Tokenizer.from_file(str(folder / "tokenizer.json"))
+    return Tokenizer.from_file(str(path))
+
+
+def _fast_tokenizer(ref: ModelRef):
+    path = (ref.folder or Path()) / "tokenizer.json"
+    try:
+        return _cached_tokenizer(path)
+    except Exception as exc:  # the tokenizers library raises plain Exception for a broken file
+        raise ModelLoadError(
+            f'model "{ref.alias}": cannot read {path}: {clip(str(exc))}; '
+            "restore the model folder's tokenizer.json (copy or download the model again)"
+        ) from None
+
+
+def _has_fast_tokenizer(ref: ModelRef) -> bool:
+    return ref.folder is not None and (ref.folder / "tokenizer.json").is_file()
 
 
 def count_tokens(ref: ModelRef, text: str) -> int:
     """Number of tokens the model sees for `text`, specials included; loads no weights."""
-    if ref.folder is not None and (ref.folder / "tokenizer.json").is_file():
-        return len(_fast_tokenizer(ref.folder).encode(text).ids)
+    if _has_fast_tokenizer(ref):
+        return len(_fast_tokenizer(ref).encode(text).ids)
     return len(load_tokenizer(ref)(text)["input_ids"])
 
 
 def token_pieces(ref: ModelRef, text: str) -> list[str]:
     """How `text` tokenizes with no special tokens, as decoded pieces; loads no weights."""
-    if ref.folder is not None and (ref.folder / "tokenizer.json").is_file():
-        tokenizer = _fast_tokenizer(ref.folder)
+    if _has_fast_tokenizer(ref):
+        tokenizer = _fast_tokenizer(ref)
         ids = tokenizer.encode(text, add_special_tokens=False).ids
         return [tokenizer.decode([i]) for i in ids]
     tokenizer = load_tokenizer(ref)
     return [tokenizer.decode([i]) for i in tokenizer(text, add_special_tokens=False)["input_ids"]]
 
 
-def load_tokenizer(ref: ModelRef):
+def load_tokenizer(ref: ModelRef, files_only: bool = False):
     from transformers import AutoTokenizer
 
     location = str(ref.folder) if ref.folder else ref.hub_id
     try:
-        return AutoTokenizer.from_pretrained(location, revision=ref.revision or None)
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(f'model "{ref.alias}": cannot load the tokenizer of {location}: {exc}') from None
+        return AutoTokenizer.from_pretrained(location, **_hub_options(ref, files_only))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ModelLoadError(
+            f'model "{ref.alias}": cannot load the tokenizer of {location}: {clip(str(exc))}'
+        ) from None
 
 
 @dataclass
@@ -245,11 +349,16 @@ def pick_device(requested: str) -> str:
 
 
 def load(ref: ModelRef, device: str) -> LoadedModel:
+    import pickle
+
     import torch
     import transformers
+    from safetensors import SafetensorError
 
     location = str(ref.folder) if ref.folder else ref.hub_id
-    config = model_config(ref)
+    files_only = hub_files_only(ref)  # fails at once for an uncached Hub model without network
+    config = model_config(ref, files_only)
+    tokenizer = load_tokenizer(ref, files_only)  # before the weights: a broken tokenizer fails fast
     model_type = config.get("model_type", "")
     architectures = config.get("architectures") or []
     if model_type in ENCODER_TYPES:
@@ -260,13 +369,34 @@ def load(ref: ModelRef, device: str) -> LoadedModel:
     transformers.utils.logging.disable_progress_bar()
     log.info("loading model %s (%s) on %s", ref.alias, location, device)
     try:
-        model = auto.from_pretrained(location, revision=ref.revision or None, dtype=getattr(torch, ref.dtype))
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(
-            f'model "{ref.alias}": cannot load {location}: {exc}\n'
-            "Check the source in site.toml; for a Hub model, download it once with network "
+        model = auto.from_pretrained(
+            location, dtype=getattr(torch, ref.dtype), **_hub_options(ref, files_only)
+        )
+    except torch.OutOfMemoryError:
+        raise
+    # What a damaged or mismatched model folder raises: a truncated safetensors file
+    # (SafetensorError), a truncated pickle (EOFError, UnpicklingError, RuntimeError from the zip
+    # reader), weights whose shapes disagree with config.json (RuntimeError), settings of the wrong
+    # type in config.json (TypeError, KeyError).
+    except (
+        OSError,
+        ValueError,
+        RuntimeError,
+        TypeError,
+        KeyError,
+        EOFError,
+        pickle.UnpicklingError,
+        SafetensorError,
+    ) as exc:
+        hint = (
+            "Its files may be truncated or may not match its config.json: copy or download the model "
+            "folder again."
+            if ref.folder
+            else "Check the source in site.toml; for a Hub model, download it once with network "
             "(it is then cached) or point source at a local folder."
+        )
+        raise ModelLoadError(
+            f'model "{ref.alias}": cannot load {location}: {clip(str(exc))}\n{hint}'
         ) from None
     model.to(device).eval()
-    tokenizer = load_tokenizer(ref)
     return LoadedModel(ref, model, tokenizer, device, ref.dtype, fingerprint(ref))
