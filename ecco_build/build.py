@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecco_build.collect import Collected, bibliography_path, collect
+from ecco_build.collect import Collected, collect
 from ecco_build.config import SiteConfig, load_config
 from ecco_build.errors import ArticleErrors, EccoBuildError
 from ecco_build.output import check_output, staging
@@ -108,7 +108,7 @@ def build(
         for article in collected.articles:
             jobs = [collected.jobs[(article.path, d.number)] for d in article.directives]
             key = article_fingerprint(
-                site_key, article, jobs, results, bibliography_path(article, config), live_reload
+                site_key, article, jobs, results, collected.files[article.path], live_reload
             )
             if pages.reuse(article, key, jobs):
                 continue

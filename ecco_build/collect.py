@@ -7,11 +7,13 @@ suits the kind (a decoder for generation), and the prompt fits the context windo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ecco_build import citations, formulas, links, references
+from ecco_build import citations, formulas, links, prose, references
 from ecco_build.articles import Article, Directive, find_articles, markdown_parser, read_article
-from ecco_build.config import SiteConfig
-from ecco_build.errors import ModelLoadError, Problem, did_you_mean, display_path
+from ecco_build.config import SiteConfig, key_lines
+from ecco_build.contain import Refused, SiteFiles, real_path
+from ecco_build.errors import ModelLoadError, Problem, clip, did_you_mean, display_path
 from ecco_build.models import loader
 from ecco_build.options import parse_layers
 from ecco_build.plan import Job, make_job
@@ -27,6 +29,8 @@ class Collected:
     problems: tuple[Problem, ...]
     warnings: tuple[str, ...]
     bibliographies: dict[str, citations.Bibliography] = field(default_factory=dict)  # article path →
+    # article path → the files its page reads (bibliography, linked files, images, hero), resolved
+    files: dict[str, tuple[Path, ...]] = field(default_factory=dict)
 
 
 class ModelInfo:
@@ -65,6 +69,8 @@ class ModelInfo:
 
 
 def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem], Job | None]:
+    """The directive's problems that need no weights (its model's config.json and tokenizer
+    suffice), or its job."""
     where = (directive.path, directive.line)
     config = info.config
     alias = directive.options.get("model") or config.default_model
@@ -73,96 +79,158 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
     if alias not in config.models:
         hint = did_you_mean(alias, config.models) if config.models else "site.toml defines no models"
         return [
-            Problem(*where, f'unknown model "{alias}"; {hint}; define it as [models.{alias}] in site.toml')
+            Problem(
+                *where,
+                f'unknown model "{clip(alias)}"; {hint}; define it as [models.{clip(alias)}] in site.toml',
+            )
         ], None
     try:
         ref = info.ref(alias)
         model_config = info.model_config(alias)
+        found = [] if model_config is None else _model_problems(directive, alias, ref, model_config)
+        if found:
+            return [Problem(*where, message) for message in found], None
+        return [], make_job(directive, ref, info.fingerprint(alias))
     except ModelLoadError as exc:
         return [Problem(*where, str(exc))], None
+
+
+def _model_problems(directive: Directive, alias: str, ref: loader.ModelRef, model_config: dict) -> list[str]:
+    """What config.json and the tokenizer tell about this directive, as messages."""
+    options = directive.options
+    model_type = model_config.get("model_type", "?")
+    encoder = model_type in loader.ENCODER_TYPES
+    has_head = any(a.endswith("ForMaskedLM") for a in model_config.get("architectures") or [])
+    if encoder and directive.kind in CAUSAL_KINDS:
+        return [
+            f'{directive.kind} needs a text-generating model, but "{alias}" is a '
+            f"{model_type} encoder; use a causal model such as builtin:demo"
+        ]
+    if encoder and directive.kind in MASKED_LM_KINDS and not has_head:
+        return [
+            f"{directive.kind} needs a causal model or a masked LM with its MLM head, "
+            f'but "{alias}" is a {model_type} encoder without one'
+        ]
     problems = []
-    if model_config is not None:
-        model_type = model_config.get("model_type", "?")
-        has_head = any(a.endswith("ForMaskedLM") for a in model_config.get("architectures") or [])
-        if model_type in loader.ENCODER_TYPES and (
-            directive.kind in CAUSAL_KINDS or (directive.kind in MASKED_LM_KINDS and not has_head)
-        ):
+    for text in options.get("watch") or []:
+        pieces = loader.token_pieces(ref, text)
+        if len(pieces) != 1 and not (options.get("first_token") and pieces):
             problems.append(
-                Problem(
-                    *where,
-                    f'{directive.kind} needs a text-generating model, but "{alias}" is a '
-                    f"{model_type} encoder; use a causal model such as builtin:demo"
-                    if directive.kind in CAUSAL_KINDS
-                    else f"{directive.kind} needs a causal model or a masked LM with its MLM head, "
-                    f'but "{alias}" is a {model_type} encoder without one',
-                )
+                f":watch: {clip(text)!r} is {len(pieces)} tokens {clip(repr(pieces))}, not one; "
+                "watch a single token or set :first_token: true to score it by its first token"
             )
-        for text in directive.options.get("watch") or []:
-            pieces = loader.token_pieces(ref, text)
-            if len(pieces) != 1 and not (directive.options.get("first_token") and pieces):
-                problems.append(
-                    Problem(
-                        *where,
-                        f":watch: {text!r} is {len(pieces)} tokens {pieces}, not one; watch a single "
-                        "token or set :first_token: true to score it by its first token",
-                    )
-                )
-        if "layers" in directive.options:
-            n_layers = next(
-                (
-                    model_config[k]
-                    for k in ("num_hidden_layers", "n_layer", "num_layers", "n_layers")
-                    if isinstance(model_config.get(k), int)
-                ),
-                None,
+    if options.get("foil"):  # saliency's contrast token: exactly one token
+        pieces = loader.token_pieces(ref, options["foil"])
+        if len(pieces) != 1:
+            problems.append(
+                f":foil: {clip(options['foil'])!r} is {len(pieces)} tokens {clip(repr(pieces))}, not one; "
+                "choose a single token"
             )
-            try:
-                if n_layers:
-                    parse_layers(directive.options["layers"], n_layers)
-            except ValueError as exc:
-                problems.append(Problem(*where, str(exc)))
-        limit = loader.context_length(model_config)
-        prompt = directive.options.get("prompt")
-        if limit and isinstance(prompt, str):
-            count = loader.count_tokens(ref, prompt)
-            target = directive.options.get("target")
-            extra = (
-                len(loader.token_pieces(ref, target))
-                if target
-                else directive.options.get("max_new_tokens", 0)
-            )
-            if count + extra > limit:
-                problems.append(
-                    Problem(
-                        *where,
-                        f"prompt is {count} tokens{f' + {extra} of output' if extra else ''}"
-                        f', more than the {limit}-token context of model "{alias}"; shorten it',
-                    )
-                )
-    if problems:
-        return problems, None
-    return [], make_job(directive, ref, info.fingerprint(alias))
+    if "layers" in options:
+        n_layers = next(
+            (
+                model_config[k]
+                for k in ("num_hidden_layers", "n_layer", "num_layers", "n_layers")
+                if isinstance(model_config.get(k), int)
+            ),
+            None,
+        )
+        try:
+            if n_layers:
+                parse_layers(options["layers"], n_layers)
+        except ValueError as exc:
+            problems.append(str(exc))
+    prompt = options.get("prompt")
+    if not isinstance(prompt, str):
+        return problems
+    count = loader.count_tokens(ref, prompt)
+    target = options.get("target")
+    output = len(loader.token_pieces(ref, target)) if target else options.get("max_new_tokens", 0)
+    limit = loader.context_length(model_config)
+    if limit and count + output > limit:
+        problems.append(
+            f"prompt is {count} tokens{f' + {output} of output' if output else ''}"
+            f', more than the {limit}-token context of model "{alias}"; shorten it'
+        )
+    if "position" in options:
+        # As the lens reads it: over prompt + output for layer-predictions on a causal model (the
+        # output being the target, or at most max_new_tokens generated); over the prompt alone
+        # for rankings-watch and a masked LM, where a negative position means the [MASK] token.
+        output = 0 if directive.kind != "layer-predictions" or encoder else output
+        message = _position_problem(options["position"], count, output, exact=bool(target) or not output)
+        if message and not (encoder and options["position"] < 0):
+            problems.append(message)
+    return problems
 
 
-def bibliography_path(article: Article, config: SiteConfig):
+def _position_problem(position: int, prompt: int, output: int, exact: bool) -> str | None:
+    """Why :position: cannot exist in a text of `prompt` tokens followed by `output` more
+    (exactly, or at most when they are generated), or None. Agrees with lens.resolve_position."""
+    index = prompt + position if position < 0 else position
+    total = prompt + output
+    if 0 <= index < total:
+        return None
+    size = (
+        f"it has {total} tokens, {prompt} in the prompt"
+        if exact
+        else f"the prompt has {prompt} tokens and at most {output} are generated"
+    )
+    back = f", or -1 to -{prompt} counting back from the end of the prompt" if prompt else ""
+    return f":position: {clip(str(position))} is outside the text ({size}); use 0 to {total - 1}{back}"
+
+
+def bibliography_of(
+    article: Article, config: SiteConfig, files: SiteFiles, problems: list[Problem]
+) -> tuple[citations.Bibliography | None, Path | None]:
+    """The article's parsed bibliography and its resolved file, or Nones (a problem is
+    recorded if the file named is unusable): the article's own, else the site's."""
     if article.front.bibliography:
-        return article.source.parent / article.front.bibliography
-    return config.root / config.bibliography if config.bibliography else None
+        written, base, relative_to = article.front.bibliography, article.source.parent, "the article"
+    elif config.bibliography:
+        written, base, relative_to = config.bibliography, files.root, "the site folder"
+    else:
+        return None, None
 
+    def fail(message: str) -> tuple[None, None]:
+        if article.front.bibliography:
+            problems.append(Problem(article.path, 1, message))
+        else:
+            problems.append(Problem(config.path.name, _site_line(config, "bibliography"), message))
+        return None, None
 
-def bibliography_of(article: Article, config: SiteConfig, problems: list[Problem]):
-    """The article's parsed bibliography, or None (a problem is recorded if it is unusable)."""
-    path = bibliography_path(article, config)
-    if path is None:
-        return None
-    if not path.is_file():
-        problems.append(Problem(article.path, 1, f"bibliography {path.name} not found at {path}"))
-        return None
     try:
-        return citations.load(path)
+        path = files.find(base, written, relative_to)
+    except Refused as exc:
+        return fail(f"bibliography {clip(written)}: {exc}")
+    if path is None:
+        return fail(f"bibliography {clip(Path(written).name)} not found at {clip(str(base / written))}")
+    try:
+        return citations.load(path), path
     except ValueError as exc:
-        problems.append(Problem(article.path, 1, f"bibliography {path.name} cannot be read: {exc}"))
-        return None
+        return fail(f"bibliography {clip(path.name)} cannot be read: {exc}")
+
+
+def _site_line(config: SiteConfig, key: str) -> int:
+    """The line of site.toml that sets `key` (1 if it cannot be told)."""
+    try:
+        return key_lines(config.path.read_text(encoding="utf-8", errors="replace")).get((key,), 1)
+    except OSError:
+        return 1
+
+
+def _articles_folder(config: SiteConfig, files: SiteFiles, problems: list[Problem]) -> bool:
+    """True if the articles folder exists and resolves inside the site."""
+    shown = f'articles folder "{clip(config.articles_dir)}"'
+    try:
+        real = real_path(config.articles_path, files.root)
+    except Refused as exc:
+        message = f"{shown}: {exc}"
+    else:
+        if real is not None and real.is_dir():
+            return True
+        message = f"{shown} does not exist"
+    problems.append(Problem(config.path.name, _site_line(config, "articles_dir"), message))
+    return False
 
 
 def collect(config: SiteConfig) -> Collected:
@@ -171,15 +239,16 @@ def collect(config: SiteConfig) -> Collected:
     bibliographies: dict[str, citations.Bibliography] = {}
     articles: list[Article] = []
     jobs: dict[tuple[str, int], Job] = {}
-    if not config.articles_path.is_dir():
-        problems.append(
-            Problem(str(config.path.name), 1, f'articles folder "{config.articles_dir}" does not exist')
-        )
+    read: dict[str, tuple[Path, ...]] = {}
+    files = SiteFiles.of(config)
+    for folder, what in (("static", "static file"), ("templates", "template")):
+        problems.extend(files.folder(folder, what)[1])
+    if not _articles_folder(config, files, problems):
         return Collected((), {}, tuple(problems), ())
-    md = markdown_parser()
+    md = markdown_parser(config.raw_html)
     info = ModelInfo(config)
     slugs: dict[str, str] = {}
-    sources = find_articles(config.articles_path)
+    sources = find_articles(config.articles_path, files.root, problems)
     by_name = {(p.parent.name if p.name == "index.md" else p.stem): p for p in sources}
     for source in sources:
         shown = display_path(source, config.root)
@@ -196,14 +265,18 @@ def collect(config: SiteConfig) -> Collected:
             )
             continue
         slugs[article.slug] = shown
-        references.check(article, problems)
+        # The article's prose: its body, captions, callout bodies and image titles, checked alike.
+        tokens = prose.tokens(article, md)
+        references.check(article, tokens, problems)
         warnings.extend(references.heading_warnings(article))
-        formulas.check(article.tokens, article.path, problems)
-        links.check(article, by_name, problems, warnings)
-        bibliography = bibliography_of(article, config, problems)
-        citations.check(article.tokens, bibliography, article.path, problems)
+        formulas.check(tokens, article.path, problems)
+        copied = links.check(article, tokens, by_name, files, problems, warnings)
+        bibliography, bib_file = bibliography_of(article, config, files, problems)
+        if bibliography is not None or not (article.front.bibliography or config.bibliography):
+            citations.check(tokens, bibliography, article.path, problems)  # else: its error is said
         if bibliography is not None:
             bibliographies[article.path] = bibliography
+        read[article.path] = (*([bib_file] if bib_file else []), *copied)
         articles.append(article)
         for directive in article.directives:
             found, job = check_directive(directive, info)
@@ -212,4 +285,6 @@ def collect(config: SiteConfig) -> Collected:
                 jobs[(article.path, directive.number)] = job
     if not articles and not problems:
         warnings.append(f"no articles found in {config.articles_dir}/")
-    return Collected(tuple(articles), jobs, tuple(problems), tuple(warnings), bibliographies)
+    # A problem with the site's bibliography is found once per article that uses it: say it once.
+    unique = tuple(dict.fromkeys(problems))
+    return Collected(tuple(articles), jobs, unique, tuple(warnings), bibliographies, read)

@@ -2,10 +2,13 @@
 
 - `other.md` (or `other.md#section`) links to another article and is rewritten to its page;
 - a relative path to a file beside the article (an image, a PDF) is copied next to the page;
-- a link to a missing article or file is an error with its line; an image without alt text is
-  a warning (an error with --strict).
+  a `?query` or `#fragment` stays in the link, and the name is percent-decoded to find the
+  file (markdown-it encodes `my plot.png` as `my%20plot.png`; the page keeps the encoding);
+- a link to a missing article or file, an absolute path, a path with `..`, or a file that
+  resolves outside the site or is private (see contain.py) is an error with its line; an image
+  without alt text is a warning (an error with --strict).
 External URLs (with a scheme), mailto: and in-page `#fragments` (checked by references.py)
-are left alone.
+are left alone. The hero image follows the same rules.
 """
 
 from __future__ import annotations
@@ -13,50 +16,66 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote
 
 from markdown_it.token import Token
 
 from ecco_build.articles import Article
-from ecco_build.errors import Problem, did_you_mean
+from ecco_build.contain import Refused, SiteFiles, is_inside
+from ecco_build.errors import EccoBuildError, Problem, clip, did_you_mean
 
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//")
+NO_PARENT = "keep linked files in or below the article's folder (no ..)"
 
 
-def local_targets(article: Article) -> list[tuple[Token, str, str, int]]:
-    """(token, attribute, value, line) for every local link and image."""
+def split(value: str) -> tuple[str, str]:
+    """A local link → (the file's name on disk, the ?query#fragment that follows it):
+    'my%20plot.png?v=2#x' → ('my plot.png', '?v=2#x')."""
+    end = min((i for i in (value.find("?"), value.find("#")) if i >= 0), default=len(value))
+    return unquote(value[:end]), value[end:]
+
+
+def article_name(path: str) -> str:
+    """The article a `.md` link names: `other.md` → other, `other/index.md` → other."""
+    pure = PurePosixPath(path)
+    return pure.parent.name if pure.name == "index.md" else pure.stem
+
+
+def local(child: Token) -> tuple[str, str] | None:
+    """(attribute, value) if the inline token `child` links or shows a local file."""
+    name = "href" if child.type == "link_open" else "src" if child.type == "image" else None
+    value = str(child.attrGet(name) or "") if name else ""
+    return (name, value) if name and value and not EXTERNAL.match(value) and split(value)[0] else None
+
+
+def local_targets(tokens: list[Token]) -> list[tuple[str, int]]:
+    """(value, line) for every local link and image that names a file."""
     found = []
-    for token in article.tokens:
+    for token in tokens:
         line = token.map[0] + 1 if token.map else 1
-        for child in token.children or []:
-            name = "href" if child.type == "link_open" else "src" if child.type == "image" else None
-            value = str(child.attrGet(name) or "") if name else ""
-            if value and not EXTERNAL.match(value) and not value.startswith("#"):
-                found.append((child, name, value, line))
+        found += [(link[1], line) for link in map(local, token.children or []) if link]
     return found
 
 
-def local_files(article: Article) -> list[Path]:
-    """The files beside the article that its page copies: linked files, images, a hero image."""
-    files = {
-        article.source.parent / value.split("#")[0].split("?")[0]
-        for _, _, value, _ in local_targets(article)
-        if not value.split("#")[0].endswith(".md")
-    }
-    if article.front.hero and not article.front.hero.startswith("#"):
-        files.add(article.source.parent / article.front.hero)
-    return sorted(files)
-
-
-def check(article: Article, slugs: dict[str, Path], problems: list[Problem], warnings: list[str]) -> None:
-    """`slugs` maps article names to their Markdown files."""
-    for token in article.tokens:
+def check(
+    article: Article,
+    tokens: list[Token],
+    slugs: dict[str, Path],
+    files: SiteFiles,
+    problems: list[Problem],
+    warnings: list[str],
+) -> list[Path]:
+    """Check the links and images in `tokens` (the article's prose) and its hero; `slugs` maps
+    article names to their Markdown files. Returns the resolved files the page will copy."""
+    for token in tokens:
         line = token.map[0] + 1 if token.map else 1
         for child in token.children or []:
             if child.type == "image" and not child.content.strip():
                 warnings.append(
-                    f"{article.path}:{line}: image {child.attrGet('src')} has no alt text; "
+                    f"{article.path}:{line}: image {clip(str(child.attrGet('src')))} has no alt text; "
                     "describe it in ![…](…) for readers who cannot see it"
                 )
+    copied = []
     hero = article.front.hero
     if hero.startswith("#"):
         labels = {figure.id for figure in article.figures.values() if figure.directive}
@@ -65,62 +84,92 @@ def check(article: Article, slugs: dict[str, Path], problems: list[Problem], war
                 Problem(
                     article.path,
                     2,
-                    f'hero "{hero}" names no analysis figure of this article; '
+                    f'hero "{clip(hero)}" names no analysis figure of this article; '
                     f"{did_you_mean(hero[1:], labels) if labels else 'it has none'}",
                 )
             )
-    elif hero and not (article.source.parent / hero).is_file():
-        problems.append(Problem(article.path, 2, f"hero image {hero} not found beside the article"))
-    for _, _, value, line in local_targets(article):
-        path = value.split("#")[0].split("?")[0]
-        if path.endswith(".md"):
-            name = (
-                PurePosixPath(path).stem
-                if PurePosixPath(path).name != "index.md"
-                else PurePosixPath(path).parent.name
-            )
-            if name not in slugs:
-                problems.append(Problem(article.path, line, f"link to {value}: there is no article {path}"))
-        elif ".." in PurePosixPath(path).parts:
-            problems.append(
-                Problem(
-                    article.path,
-                    line,
-                    f"link to {value}: keep linked files in or below the article's folder (no ..)",
+    elif hero:
+        try:
+            found = _file(article, hero, files)
+        except Refused as exc:
+            problems.append(Problem(article.path, 2, f"hero image {clip(hero)}: {exc}"))
+        else:
+            if found is None:
+                problems.append(
+                    Problem(article.path, 2, f"hero image {clip(hero)} not found beside the article")
                 )
-            )
-        elif not (article.source.parent / path).is_file():
-            problems.append(
-                Problem(
-                    article.path,
-                    line,
-                    f"link to {value}: no such file beside the article ({article.source.parent / path})",
+            else:
+                copied.append(found)
+    for value, line in local_targets(tokens):
+        path, _ = split(value)
+        shown = clip(unquote(value))
+        if path.endswith(".md") and not PurePosixPath(path).is_absolute():
+            if article_name(path) not in slugs:
+                problems.append(
+                    Problem(article.path, line, f"link to {shown}: there is no article {clip(path)}")
                 )
+            continue
+        try:
+            found = _file(article, path, files)
+        except Refused as exc:
+            problems.append(Problem(article.path, line, f"link to {shown}: {exc}"))
+            continue
+        if found is None:
+            missing = clip(str(article.source.parent / path))
+            problems.append(
+                Problem(article.path, line, f"link to {shown}: no such file beside the article ({missing})")
             )
+        else:
+            copied.append(found)
+    return sorted(set(copied))
 
 
-def rewrite(tokens: list[Token], article: Article, out: Path) -> list[Token]:
+def _file(article: Article, path: str, files: SiteFiles) -> Path | None:
+    """The resolved file that a link or the hero names, beside the article; None if missing."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute():
+        raise Refused(
+            "absolute paths are not supported; link with a path relative to the article "
+            "(other.md for another article, plot.png for a file beside it)"
+        )
+    if ".." in pure.parts:
+        raise Refused(NO_PARENT)
+    return files.publishable(article.source.parent, path, "the article")
+
+
+def copy(article: Article, path: str, out: Path, files: SiteFiles) -> None:
+    """Copy the file `path` (as checked by `check`) next to the article's page in `out`."""
+    try:
+        found = _file(article, path, files)
+    except Refused as exc:
+        found, reason = None, str(exc)
+    else:
+        reason = "it is missing"
+    target = out / article.slug / path
+    if found is None or not is_inside(target, out):
+        # `check` refuses every such path before anything is built: the file changed since.
+        raise EccoBuildError(f"{article.path}: cannot copy {clip(path)}: {reason}; build again")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(found, target)
+
+
+def rewrite(tokens: list[Token], article: Article, out: Path, files: SiteFiles) -> list[Token]:
     """Copy linked files next to the page and point `.md` links at article pages."""
     result = []
     for token in tokens:
-        children = token.children or []
         changed = False
         new_children = []
-        for child in children:
-            name = "href" if child.type == "link_open" else "src" if child.type == "image" else None
-            value = str(child.attrGet(name) or "") if name else ""
-            if value and not EXTERNAL.match(value) and not value.startswith("#"):
-                path, _, fragment = value.partition("#")
+        for child in token.children or []:
+            link = local(child)
+            if link:
+                name, value = link
+                path, suffix = split(value)
                 if path.endswith(".md"):
-                    pure = PurePosixPath(path)
-                    slug = pure.parent.name if pure.name == "index.md" else pure.stem
                     child = child.copy()
-                    child.attrSet(name, f"../{slug}/index.html" + (f"#{fragment}" if fragment else ""))
+                    child.attrSet(name, f"../{quote(article_name(path))}/index.html{suffix}")
                     changed = True
                 else:
-                    target = out / article.slug / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(article.source.parent / path, target)
+                    copy(article, path, out, files)
             new_children.append(child)
         result.append(token.copy(children=new_children) if changed else token)
     return result

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ecco_build import __version__, links
+from ecco_build import __version__
 from ecco_build.articles import Article
 from ecco_build.config import SiteConfig
+from ecco_build.contain import SiteFiles
 from ecco_build.plan import Job
 from ecco_build.store import dumps
 
@@ -33,15 +36,15 @@ def site_fingerprint(config: SiteConfig, theme: Path) -> str:
     cost more than it saves)."""
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
     digest.update(config.path.read_bytes())
-    package = Path(__file__).parent
-    folders = [config.root / "templates", config.root / "static", theme / "templates", theme / "static"]
-    for folder in [*folders, package]:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                stat = path.stat()
-                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    files = SiteFiles.of(config)
+    # The site's own folders as the build reads them (symbolic links followed inside the site).
+    found = [real for name in ("templates", "static") for _, real in files.folder(name, "file")[0]]
+    for folder in (theme / "templates", theme / "static", Path(__file__).parent):
+        if folder.is_dir():
+            found += [p for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    for path in found:
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -50,14 +53,16 @@ def article_fingerprint(
     article: Article,
     jobs: list[Job],
     results: dict[str, dict[str, Any]],
-    bibliography: Path | None,
+    files: Sequence[Path],
     live_reload: bool,
 ) -> str:
+    """`files`: what the page reads besides its Markdown (Collected.files: the bibliography,
+    linked files, images, the hero)."""
     digest = hashlib.sha256(f"{site}\0{article.path}\0{article.slug}\0{live_reload}\0".encode())
     digest.update(article.text.encode())
     for job in jobs:
         digest.update(hashlib.sha256(dumps(results[job.key]).encode()).digest())
-    for path in [*([bibliography] if bibliography else []), *links.local_files(article)]:
+    for path in files:
         digest.update(str(path).encode() + b"\0" + (path.read_bytes() if path.is_file() else b"missing"))
     return digest.hexdigest()
 
@@ -68,26 +73,20 @@ class PageCache:
 
     def __init__(self, previous: Path, stage: Path) -> None:
         self.previous, self.stage = previous, stage
-        self.old: dict[str, dict[str, Any]] = {}
+        self.old: dict[str, dict[str, Any]] = _entries(previous / MANIFEST)
         self.new: dict[str, dict[str, Any]] = {}
-        try:
-            manifest = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
-            if manifest.get("format") == FORMAT:
-                self.old = manifest["articles"]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # no previous site, or not one we wrote: render everything
 
     def reuse(self, article: Article, fingerprint: str, jobs: list[Job]) -> bool:
         """Copy the article's previous output into the staging folder if it is still valid."""
         self.new[article.path] = {"fingerprint": fingerprint, "slug": article.slug}
         entry = self.old.get(article.path)
         folder = self.previous / article.slug
-        if not entry or entry.get("fingerprint") != fingerprint or not (folder / "index.html").is_file():
+        if not entry or entry["fingerprint"] != fingerprint or not _plain_tree(folder):
             return False
         shutil.copytree(folder, self.stage / article.slug, dirs_exist_ok=True)
         for job in jobs:  # results too large to inline live in data/, named by their job key
             data = self.previous / "data" / job.filename
-            if data.is_file():
+            if data.is_file() and not data.is_symlink():
                 (self.stage / "data").mkdir(exist_ok=True)
                 shutil.copyfile(data, self.stage / "data" / job.filename)
         return True
@@ -95,3 +94,40 @@ class PageCache:
     def save(self) -> None:
         text = json.dumps({"format": FORMAT, "articles": self.new}, indent=1, sort_keys=True)
         (self.stage / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+def _entries(path: Path) -> dict[str, dict[str, Any]]:
+    """The usable entries of a manifest: {article path: {"fingerprint": str, "slug": str}}.
+    Anything else (no file, not JSON, another format, an entry of the wrong shape) counts as
+    absent, so a damaged or foreign manifest costs a full render, never a failed build."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return {}  # we never write a link: this is not our manifest
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        return {}
+    articles = manifest.get("articles")
+    if not isinstance(articles, dict):
+        return {}
+    return {
+        key: entry
+        for key, entry in articles.items()
+        if isinstance(entry, dict)
+        and isinstance(entry.get("fingerprint"), str)
+        and isinstance(entry.get("slug"), str)
+    }
+
+
+def _plain_tree(folder: Path) -> bool:
+    """True if `folder` is a page folder as a build writes it: an index.html, and only plain
+    files and folders (a symbolic link there was put by someone else: render afresh)."""
+    if folder.is_symlink() or not (folder / "index.html").is_file():
+        return False
+    for parent, dirs, names in os.walk(folder):
+        for name in [*dirs, *names]:
+            path = Path(parent, name)
+            if path.is_symlink() or not (path.is_dir() or path.is_file()):
+                return False
+    return True

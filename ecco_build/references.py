@@ -13,10 +13,9 @@ from ecco_build.articles import Article
 from ecco_build.errors import Problem, did_you_mean
 
 
-def targets(article: Article) -> dict[str, str]:
-    """id → the text a reference to it shows."""
+def targets(article: Article, tokens: list[Token]) -> dict[str, str]:
+    """id → the text a reference to it shows; `tokens` is the article's prose (prose.tokens)."""
     found = {figure.id: f"Figure {figure.number}" for figure in article.figures.values()}
-    tokens = article.tokens
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.attrGet("id"):
             found.setdefault(str(token.attrGet("id")), tokens[i + 1].content)
@@ -52,7 +51,8 @@ def heading_warnings(article: Article) -> list[str]:
     return warnings
 
 
-def check(article: Article, problems: list[Problem]) -> None:
+def check(article: Article, tokens: list[Token], problems: list[Problem]) -> None:
+    """Duplicate labels, and `#id` links in `tokens` (the article's prose) that lead nowhere."""
     seen: dict[str, int] = {}
     for index, figure in article.figures.items():
         line = figure.line(article, index)
@@ -65,8 +65,8 @@ def check(article: Article, problems: list[Problem]) -> None:
                 )
             )
         seen[figure.id] = line
-    known = targets(article)
-    for token in article.tokens:
+    known = targets(article, tokens)
+    for token in tokens:
         if token.type != "inline" or not token.children:
             continue
         for child in token.children:

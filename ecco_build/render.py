@@ -11,18 +11,38 @@ from __future__ import annotations
 import math
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from ecco_build import __version__, cards, citations, links, references
-from ecco_build.articles import CALLOUTS, DIRECTIVE_INFO, Article, Directive, Figure, markdown_parser
+from ecco_build import __version__, cards, citations, links, prose, references
+from ecco_build.articles import (
+    CALLOUTS,
+    DIRECTIVE_INFO,
+    Article,
+    Directive,
+    Figure,
+    lone_image,
+    markdown_parser,
+)
 from ecco_build.citations import Bibliography
 from ecco_build.config import SiteConfig
+from ecco_build.contain import SiteFiles
+from ecco_build.errors import ArticleErrors, EccoBuildError
 from ecco_build.packing import page_form
 from ecco_build.plan import Job
 from ecco_build.registry import KINDS
@@ -39,13 +59,43 @@ def theme_dir() -> Path:
     return packaged if (packaged / "templates").is_dir() else Path(__file__).parent.parent
 
 
+class SiteTemplates(BaseLoader):
+    """The site's own templates (overriding the theme's by name): only the files of templates/
+    that resolve inside the site (contain.SiteFiles.folder), read from where they resolve."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        found, problems = SiteFiles.of(config).folder("templates", "template")
+        if problems:  # collect reports these before anything is built; this guards direct use
+            raise ArticleErrors(problems)
+        self.folder = config.root / "templates"
+        self.files = {str(name): real for name, real in found}
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        real = self.files.get(template)
+        if real is None:
+            raise TemplateNotFound(template)
+        mtime = real.stat().st_mtime_ns
+        try:
+            text = real.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            message = f"{self.folder / template}: not UTF-8 text ({exc.reason}); save it as UTF-8"
+            raise EccoBuildError(message) from None
+        return text, str(self.folder / template), lambda: _mtime(real) == mtime
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.files)
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 def environment(config: SiteConfig) -> Environment:
-    loaders = []
-    if (config.root / "templates").is_dir():
-        loaders.append(FileSystemLoader(config.root / "templates"))
-    loaders.append(FileSystemLoader(theme_dir() / "templates"))
     env = Environment(
-        loader=ChoiceLoader(loaders),
+        loader=ChoiceLoader([SiteTemplates(config), FileSystemLoader(theme_dir() / "templates")]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -62,11 +112,6 @@ def environment(config: SiteConfig) -> Environment:
 
 def tag_slug(tag: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-") or "tag"
-
-
-def callout_kind(token: Token) -> str | None:
-    match = DIRECTIVE_INFO.match(token.info)
-    return match.group(1) if match and match.group(1) in CALLOUTS else None
 
 
 def rank_shade(rank: int, max_rank: int) -> dict[str, str]:
@@ -170,11 +215,18 @@ def code_css() -> str:
 
 
 def copy_static(config: SiteConfig, out: Path) -> None:
-    """The theme's static files, then the site's own, which override them file by file."""
+    """The theme's static files, then the site's own, which override them file by file. The
+    site's are copied from where they resolve, and only if that is inside the site (symbolic
+    links included); hidden files (.DS_Store, .git/) stay behind."""
     shutil.copytree(theme_dir() / "static", out / "static", dirs_exist_ok=True)
     (out / "static" / "css" / "code.css").write_text(code_css(), encoding="utf-8")
-    if (config.root / "static").is_dir():
-        shutil.copytree(config.root / "static", out / "static", dirs_exist_ok=True)
+    found, problems = SiteFiles.of(config).folder("static", "static file")
+    if problems:  # collect reports these before anything is built; this guards direct use
+        raise ArticleErrors(problems)
+    for name, real in found:
+        target = out / "static" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(real, target)
 
 
 class Renderer:
@@ -192,7 +244,8 @@ class Renderer:
         self.results = results
         self.out = out
         self.env = environment(config)
-        self.md = markdown_parser()
+        self.md = markdown_parser(config.raw_html)
+        self.files = SiteFiles.of(config)
         self.site = {
             "title": config.title,
             "description": config.description,
@@ -203,30 +256,37 @@ class Renderer:
 
     def article(self, article: Article, live_reload: bool = False) -> Path:
         page = Page(f"{article.slug}/index.html", "../")
-        tokens = []
-        skip = 0
-        for i, token in enumerate(article.tokens):
-            if skip:
-                skip -= 1
-                continue
-            figure = article.figures.get(i)
-            if figure is not None and figure.directive is not None:
-                html = self.figure(article, figure.directive, page, figure.number, figure.id)
-                token = Token("html_block", "", 0, content=html + "\n")
-            elif figure is not None:
-                token = Token("html_block", "", 0, content=self.image_figure(article, i, figure))
-                skip = 2  # the paragraph's inline and closing tokens
-            elif token.type in ("fence", "colon_fence") and callout_kind(token):
-                token = Token("html_block", "", 0, content=self.callout(token))
-            tokens.append(token)
-        tokens = references.fill(tokens, references.targets(article))
-        tokens = links.rewrite(tokens, article, self.out)
+        # The prose (body, captions, callout bodies, image titles) is rewritten as one stream,
+        # so nested Markdown gets the same cross-references, copied files and citation numbers.
+        nested = prose.bodies(article, self.md)
+        flat = prose.flatten(article.tokens, nested)
+        flat = references.fill(flat, references.targets(article, flat))
+        flat = links.rewrite(flat, article, self.out, self.files)
         style = article.front.citation_style or self.config.citation_style
         bibliography = self.bibliographies.get(article.path)
         references_html = ""
         if bibliography is not None:
-            tokens, cited = citations.apply(tokens, bibliography, style)
+            flat, cited = citations.apply(flat, bibliography, style)
             references_html = citations.references_html(bibliography, cited, style)
+        main, nested = prose.split(flat, nested)
+        tokens = []
+        skip = 0
+        for i, token in enumerate(main):
+            if skip:
+                skip -= 1
+                continue
+            figure = article.figures.get(i)
+            inner = self.md.renderer.render(nested[i], self.md.options, {}) if i in nested else ""
+            if figure is not None and figure.directive is not None:
+                html = self.figure(article, figure.directive, page, figure.number, figure.id, inner)
+                token = Token("html_block", "", 0, content=html + "\n")
+            elif figure is not None:
+                image = lone_image(main, i) or figure.image  # the rewritten image (src of a .md link)
+                token = Token("html_block", "", 0, content=self.image_figure(figure, image, inner))
+                skip = 2  # the paragraph's inline and closing tokens
+            elif prose.callout_kind(token):
+                token = Token("html_block", "", 0, content=self.callout(token, inner))
+            tokens.append(token)
         body = self.md.renderer.render(tokens, self.md.options, {}) + references_html
         scripts = sorted({KINDS[d.kind].element for d in article.directives})
         card = self.card(article)
@@ -243,12 +303,9 @@ class Renderer:
         )
         return self._write(page, html)
 
-    def image_figure(self, article: Article, i: int, figure: Figure) -> str:
-        """A stand-alone Markdown image as a numbered figure; its title is the caption."""
-        image = figure.image
-        links.rewrite([article.tokens[i + 1]], article, self.out)  # copies a local image beside the page
-        src = str(image.attrGet("src"))
-        caption = str(image.attrGet("title") or "")
+    def image_figure(self, figure: Figure, image: Token, caption: str) -> str:
+        """A stand-alone Markdown image as a numbered figure; its title (rendered as `caption`)
+        is the caption."""
         classes = str(image.attrGet("class") or "").split()
         width = next((w for w in ("page", "screen") if w in classes), "body")  # ![..](..){.page}
         return (
@@ -256,14 +313,17 @@ class Renderer:
                 id=figure.id,
                 number=figure.number,
                 width=width,
-                src=src,
+                src=str(image.attrGet("src")),
                 alt=self.md.renderer.renderInlineAsText(image.children or [], self.md.options, {}),
-                caption=Markup(self.md.renderInline(caption)) if caption else "",
+                caption=Markup(caption),
             )
             + "\n"
         )
 
-    def figure(self, article: Article, directive: Directive, page: Page, number: int, fid: str) -> str:
+    def figure(
+        self, article: Article, directive: Directive, page: Page, number: int, fid: str, caption: str
+    ) -> str:
+        """An analysis figure; `caption` is its caption, rendered."""
         kind = KINDS[directive.kind]
         job = self.jobs[(article.path, directive.number)]
         data = self.results[job.key]
@@ -283,7 +343,7 @@ class Renderer:
             "element": kind.element,
             "width": directive.options.get("width", "body"),
             "where": directive.where,
-            "caption": Markup(self.md.render(directive.caption)) if directive.caption else "",
+            "caption": Markup(caption),
         }
         return self.env.get_template(kind.template).render(
             figure=figure,
@@ -300,10 +360,8 @@ class Renderer:
         (showing the figure named by `hero: "#label"`, if any)."""
         hero = article.front.hero
         if hero and not hero.startswith("#"):
-            target = self.out / article.slug / hero
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(article.source.parent / hero, target)
-            return f"{article.slug}/{hero}"
+            links.copy(article, hero, self.out, self.files)  # checked like a link by links.check
+            return f"{article.slug}/{quote(hero)}"
         figure = None
         if hero:
             directive = next(
@@ -319,12 +377,11 @@ class Renderer:
         )
         return f"{article.slug}/card.png"
 
-    def callout(self, token: Token) -> str:
-        kind = callout_kind(token)
+    def callout(self, token: Token, body: str) -> str:
+        """A note, warning or aside; `body` is its Markdown, rendered."""
+        kind = prose.callout_kind(token)
         title = DIRECTIVE_INFO.match(token.info).group(2).strip() or CALLOUTS[kind]  # type: ignore[union-attr]
-        return self.env.get_template("callout.html").render(
-            kind=kind, title=title, body=Markup(self.md.render(token.content))
-        )
+        return self.env.get_template("callout.html").render(kind=kind, title=title, body=Markup(body))
 
     def index(self, articles: list[Article], live_reload: bool = False) -> Path:
         """The index (non-draft articles, newest first) and one page per tag."""

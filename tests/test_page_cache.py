@@ -1,0 +1,31 @@
+"""The page-cache manifest: anything unusable counts as absent, never as a failed build."""
+
+import pytest
+
+from ecco_build.build import build
+from ecco_build.pagecache import MANIFEST
+from tests.conftest import write_site
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "[]",
+        "null",
+        '"text"',
+        "not json {",
+        '{"format": 1, "articles": []}',
+        '{"format": 1, "articles": {"articles/a.md": 5}}',
+        '{"format": 1, "articles": {"articles/a.md": {"fingerprint": 3, "slug": "a"}}}',
+        '{"format": 1, "articles": {"articles/a.md": {"slug": "a"}}}',
+        '{"format": [1]}',
+        "[" * 100_000,
+    ],
+    ids=lambda text: text[:40],
+)
+def test_an_unusable_manifest_renders_everything(tmp_path, manifest):
+    site = write_site(tmp_path / "site", {"a.md": "---\ntitle: A\n---\nText.\n"}, {})
+    assert build(site).rendered == 1
+    (site / "_site" / MANIFEST).write_text(manifest)
+    assert build(site).rendered == 1
+    assert build(site).rendered == 0  # and the next build has a good manifest again
