@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
+from ecco_build import safe_yaml
+from ecco_build.errors import clip
 
 
 class OptionError(ValueError):
@@ -47,27 +50,31 @@ class Option:
         if self.type in ("layers",) and _is_range(text) and "-" in text:
             value = text
         elif self.type is str or self.type == "choice":
-            value = _yaml(text) if text[:1] in "\"'" else text
+            value = self._yaml(text) if text[:1] in "\"'" else text
         elif self.type == "choices" and text[:1] != "[":
             value = [part.strip() for part in text.split(",")]
         else:
-            value = _yaml(text)
+            value = self._yaml(text)
         return self.check(value)
+
+    def _yaml(self, text: str) -> Any:
+        try:
+            return safe_yaml.load(text, first_line=1).data
+        except safe_yaml.YamlError as exc:
+            raise OptionError(f"{self.name} {exc.message}") from None
 
     def check(self, value: Any) -> Any:
         """Validate an already-typed value (from YAML or from_text)."""
         kind = self.type
         if kind == "choice":
-            if value not in self.choices:
+            if not isinstance(value, str) or value not in self.choices:
                 raise OptionError(
-                    f'"{value}" is not a valid {self.name}; choose one of: {", ".join(self.choices)}'
+                    f"{named(value)} is not a valid {self.name}; choose one of: {', '.join(self.choices)}"
                 )
             return value
         if kind == "layers":
-            ok = value == "all" or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
-            ok = ok or (
-                isinstance(value, list) and value and all(isinstance(v, int) and v >= 0 for v in value)
-            )
+            ok = value == "all" or _is_layer(value)
+            ok = ok or (isinstance(value, list) and value and all(_is_layer(v) for v in value))
             ok = ok or (isinstance(value, str) and _is_range(value))
             if not ok:
                 raise OptionError(
@@ -80,7 +87,7 @@ class Option:
             ):
                 return value
             raise OptionError(
-                f'{self.name} must be a number of factors from 1 to 64, or "auto", not {value!r}'
+                f'{self.name} must be a number of factors from 1 to 64, or "auto", not {shown(value)}'
             )
         if kind == "choices":
             value = [value] if isinstance(value, str) else value
@@ -89,9 +96,9 @@ class Option:
                     f"{self.name} must be one name or a list, like [{', '.join(self.choices[:2])}]"
                 )
             for item in value:
-                if item not in self.choices:
+                if not isinstance(item, str) or item not in self.choices:
                     raise OptionError(
-                        f'"{item}" is not a valid {self.name}; choose from: {", ".join(self.choices)}'
+                        f"{named(item)} is not a valid {self.name}; choose from: {', '.join(self.choices)}"
                     )
             return list(dict.fromkeys(value))
         if kind == "list[str]":
@@ -105,17 +112,52 @@ class Option:
         if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise OptionError(f"{self.name} must be {_article(self.type_name)}, not {value!r}")
+            raise OptionError(f"{self.name} must be {_article(self.type_name)}, not {shown(value)}")
+        if kind is float and not math.isfinite(value):
+            # NaN passes every comparison below, and an infinite temperature or top_p breaks sampling.
+            raise OptionError(f"{self.name} must be a finite number, not {shown(value)}")
         if self.minimum is not None and value < self.minimum:
-            raise OptionError(f"{self.name} must be at least {self.minimum:g}, not {value!r}")
+            raise OptionError(f"{self.name} must be at least {_number(self.minimum)}, not {shown(value)}")
         if self.maximum is not None and value > self.maximum:
-            raise OptionError(f"{self.name} must be at most {self.maximum:g}, not {value!r}")
+            raise OptionError(f"{self.name} must be at most {_number(self.maximum)}, not {shown(value)}")
         return value
 
 
+def shown(value: Any) -> str:
+    """A user's value in a message: text quoted as repr quotes it (control characters escaped),
+    anything else as errors.clip shows it; cut to errors.ECHO_LIMIT either way."""
+    return clip(repr(value)) if isinstance(value, str) else clip(value)
+
+
+def named(value: Any) -> str:
+    """A name the user wrote, in double quotes ("huge"); anything else as `shown` shows it."""
+    return '"' + clip(repr(value)[1:-1]) + '"' if isinstance(value, str) else shown(value)
+
+
+def _number(bound: float) -> str:
+    return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
+
+
+def _is_layer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+# A layer range as written, "2-5": digits only (no signs, no Unicode digits int() would refuse),
+# and short enough for int(); the numbers are compared, never expanded into a list.
+_RANGE = re.compile(r"\s*([0-9]{1,100})\s*(?:-\s*([0-9]{1,100})\s*)?", re.ASCII)
+
+
+def _range_ends(text: str) -> tuple[int, int] | None:
+    match = _RANGE.fullmatch(text)
+    if not match:
+        return None
+    low = int(match.group(1))
+    high = int(match.group(2)) if match.group(2) else low
+    return (low, high) if low <= high else None
+
+
 def _is_range(text: str) -> bool:
-    low, dash, high = text.partition("-")
-    return low.strip().isdigit() and (not dash or (high.strip().isdigit() and int(low) <= int(high)))
+    return _range_ends(text) is not None
 
 
 def _article(type_name: str) -> str:
@@ -124,40 +166,26 @@ def _article(type_name: str) -> str:
     )
 
 
-# libyaml's safe loader when PyYAML was built with it: the same documents, about 5× faster
-# (front matter of a 200-article site took 0.3 s with the pure-Python loader).
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_yaml(text: str) -> Any:
-    """yaml.safe_load, with libyaml where available. A document libyaml rejects is read again
-    by the pure-Python loader, whose error messages and line marks are the clearer ones."""
-    try:
-        return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError:
-        return yaml.safe_load(text)
-
-
-def _yaml(text: str) -> Any:
-    try:
-        return load_yaml(text)
-    except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise OptionError(f"cannot read value {text!r}: {problem}") from None
-
-
 def parse_layers(spec: str | int | list, n_layers: int) -> list[int]:
-    """'all', '0-5', 3 or [0, 2, 4] → sorted unique 0-based layer indices; ValueError if out of range."""
+    """'all', '0-5', 3 or [0, 2, 4] → sorted unique 0-based layer indices; ValueError if out of range.
+    A range is checked by its ends, so "0-99999999999" costs nothing before it is refused."""
     if spec == "all":
         return list(range(n_layers))
-    if isinstance(spec, int):
-        chosen = [spec]
-    elif isinstance(spec, list):
-        chosen = spec
-    else:
-        low, _, high = str(spec).partition("-")
-        chosen = list(range(int(low), int(high) + 1)) if high else [int(low)]
-    bad = [i for i in chosen if not 0 <= int(i) < n_layers]
-    if bad:
-        raise ValueError(f":layers: {bad} are not layers of this model; it has layers 0 to {n_layers - 1}")
-    return sorted({int(i) for i in chosen})
+    if isinstance(spec, list):
+        bad = sorted({int(i) for i in spec if not 0 <= int(i) < n_layers})
+        if bad:
+            raise ValueError(
+                f":layers: {clip(repr(bad))} are not layers of this model; "
+                f"it has {n_layers} layers, 0 to {n_layers - 1}"
+            )
+        return sorted({int(i) for i in spec})
+    ends = (spec, spec) if isinstance(spec, int) else _range_ends(str(spec))
+    if ends is None:
+        raise ValueError(f':layers: {shown(spec)} is not "all", a layer, a range like 0-5 or a list')
+    low, high = ends
+    if not 0 <= low <= high < n_layers:
+        raise ValueError(
+            f":layers: {clip(str(spec))} is not within this model's layers; "
+            f"it has {n_layers} layers, 0 to {n_layers - 1}"
+        )
+    return list(range(low, high + 1))

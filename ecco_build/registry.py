@@ -51,7 +51,9 @@ GENERATION = (
     Option("temperature", float, 1.0, "Sampling temperature.", minimum=0.01, maximum=10),
     Option("top_k", int, 0, "Sample only from the k most likely tokens (0: no limit).", minimum=0),
     Option("top_p", float, 1.0, "Nucleus sampling mass (1: no limit).", minimum=0.01, maximum=1),
-    Option("seed", int, 0, "Random seed for sampling.", minimum=0),
+    # 2**32 - 1: the seed range numpy and most tools accept (torch.manual_seed takes up to
+    # 2**64 - 1); a bigger number would fail inside torch, after the model has loaded.
+    Option("seed", int, 0, "Random seed for sampling.", minimum=0, maximum=2**32 - 1),
     Option("stop_at_eos", bool, True, "Stop when the model emits its end-of-text token."),
 )
 
@@ -68,6 +70,14 @@ POSITION = Option(
 NO_GENERATION = (
     replace(GENERATION[0], default=0, minimum=0, doc="Tokens to generate first (0: none)."),
     *GENERATION[1:],
+)
+# layer-predictions' :top_k: is its candidate count (what authors set most), so the sampling
+# top-k of its optional generation is :sample_top_k: there (analyses.generate reads either).
+LENS_GENERATION = tuple(
+    replace(o, name="sample_top_k", doc="Sample only from the k most likely tokens (0: no limit).")
+    if o.name == "top_k"
+    else o
+    for o in NO_GENERATION
 )
 
 SALIENCY_METHODS = ("integrated_gradients", "gradient_x_input", "gradient", "occlusion")
@@ -164,7 +174,7 @@ KINDS: dict[str, Kind] = {
             MODEL,
             PROMPT,
             TARGET,
-            *NO_GENERATION,
+            *LENS_GENERATION,
             POSITION,
             Option("top_k", int, 10, "Candidates shown per layer.", minimum=1, maximum=50),
             *PRESENTATION,

@@ -175,7 +175,7 @@ def test_unclosed_option_block_and_duplicate_option(make_site):
         }
     )
     assert errors(site) == [
-        "articles/a.md:6: option :prompt: is given twice",
+        "articles/a.md:6: option :prompt: is given twice (lines 5 and 6); keep one",
         "articles/a.md:10: option block opened with --- is never closed with ---",
     ]
 
@@ -193,3 +193,137 @@ def test_encoder_cannot_generate(tmp_path):
         "articles/a.md:8: layer-predictions needs a causal model or a masked LM with its MLM head, "
         'but "minilm" is a bert encoder without one',
     ]
+
+
+def read(tmp_path, text: str):
+    """(article or None, ["path:line: message", …]) for one article, read without a model."""
+    from ecco_build.articles import markdown_parser, read_article
+
+    source = tmp_path / "a.md"
+    source.write_text(text)
+    problems = []
+    article = read_article(source, "articles/a.md", markdown_parser(), problems)
+    return article, [str(p) for p in problems]
+
+
+PEP8_PROMPT = """---
+title: A
+---
+:::{generate}
+:prompt: |
+    def area(width, height):
+        return width * height
+
+
+    def perimeter(width, height):
+        return 2 *
+:max_new_tokens: 3
+:label: fig-pep8
+The caption.
+:::
+"""
+
+
+def test_block_prompt_keeps_blank_lines_until_a_less_indented_line(tmp_path):
+    """Two blank lines between functions used to end the prompt; the rest became caption and
+    :max_new_tokens: and :label: were silently dropped."""
+    article, problems = read(tmp_path, PEP8_PROMPT)
+    assert problems == []
+    [directive] = article.directives
+    assert directive.options["prompt"] == (
+        "def area(width, height):\n    return width * height\n\n\n"
+        "def perimeter(width, height):\n    return 2 *"
+    )
+    assert directive.options["max_new_tokens"] == 3 and directive.options["label"] == "fig-pep8"
+    assert directive.caption == "The caption."
+
+
+def test_block_scalars_follow_yaml_chomping_and_indentation(tmp_path):
+    text = (
+        "---\ntitle: A\n---\n"
+        ":::{generate}\n:prompt: |+\n  kept\n\n\n:max_new_tokens: 2\n:::\n\n"
+        ":::{generate}\n:prompt: |2\n    four\n  two\n:::\n\n"
+        ":::{generate}\n:prompt: >\n  folded\n  line\n\n  next\n\nA caption after a blank line.\n:::\n\n"
+        ":::{generate}\n:prompt: |\n:max_new_tokens: 2\n:::\n"
+    )
+    article, problems = read(tmp_path, text)
+    assert problems == ["articles/a.md:29: :prompt: is empty; give the model some text"]
+    text = text.replace(":prompt: |\n:max_new_tokens: 2", ":prompt: hi")
+    article, problems = read(tmp_path, text)
+    assert problems == []
+    kept, indented, folded, _ = article.directives
+    assert kept.options["prompt"] == "kept\n\n\n" and kept.options["max_new_tokens"] == 2
+    assert indented.options["prompt"] == "  four\ntwo"
+    assert (
+        folded.options["prompt"] == "folded line\nnext" and folded.caption == "A caption after a blank line."
+    )
+
+
+def test_tab_indented_block_is_an_error(tmp_path):
+    text = "---\ntitle: A\n---\n:::{generate}\n:prompt: |\n\tdef f():\n\t\treturn 1\n:::\n"
+    assert read(tmp_path, text)[1] == [
+        "articles/a.md:6: this line starts with a tab, which ends the :prompt: block above it; "
+        "indent the block with spaces (YAML does not indent with tabs)"
+    ]
+
+
+def test_malformed_option_lines_are_errors_not_caption(tmp_path):
+    text = (
+        "---\ntitle: A\n---\n"
+        ":::{generate}\n:prompt: hi\n:_note: x\n:prompt : y\n:max_new_tokens:3\n"
+        ": label: z\n:label: fig-a\n:::\n"
+    )
+    assert read(tmp_path, text)[1] == [
+        "articles/a.md:6: ':_note: x' is not an option line; write :name: value",
+        "articles/a.md:7: ':prompt : y' is not an option line; write :name: value",
+        "articles/a.md:8: ':max_new_tokens:3' is not an option line; write :name: value",
+        "articles/a.md:9: ': label: z' is not an option line; write :name: value",
+    ]
+
+
+def test_caption_starts_at_the_first_line_that_is_not_an_option(tmp_path):
+    text = (
+        "---\ntitle: A\n---\n"
+        ":::{generate}\n:prompt: hi\n\n:max_new_tokens: 2\n\nThe caption: it may hold colons,\n"
+        ":and: later lines that start with one.\n:::\n\n"
+        ":::{generate}\n:prompt: hi\n:-) is prose too\n:::\n"
+    )
+    article, problems = read(tmp_path, text)
+    assert problems == []
+    first, second = article.directives
+    assert first.options["max_new_tokens"] == 2
+    assert first.caption == "The caption: it may hold colons,\n:and: later lines that start with one."
+    assert second.caption == ":-) is prose too"
+
+
+def test_option_line_after_a_yaml_option_block_is_an_error(tmp_path):
+    text = "---\ntitle: A\n---\n:::{generate}\n---\nprompt: hi\n---\n:max_new_tokens: 2\nCaption.\n:::\n"
+    assert read(tmp_path, text)[1] == [
+        "articles/a.md:8: ':max_new_tokens: 2' follows the option block; "
+        "write it inside the block, as name: value"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fence", "message"),
+    [
+        (":::{generate}\n:prompt: hi\n", ":::{generate} is never closed; end it with :::"),
+        ("```{generate}\n:prompt: hi\n", "```{generate} is never closed; end it with ```"),
+        (":::{note}\nA note.\n", ":::{note} is never closed; end it with :::"),
+        ("::::{warning} Slow\nA warning.\n:::\n", "::::{warning} is never closed; end it with ::::"),
+        ("- item\n\n  :::{note}\n  In a list.\n- next item\n", ":::{note} is never closed; end it with :::"),
+    ],
+)
+def test_unclosed_fences_are_errors_at_their_line(tmp_path, fence, message):
+    text = "---\ntitle: A\n---\nIntro.\n\n" + fence + "\n## The rest of the article\n\nText."
+    line = 6 + fence.split("\n").index(next(s for s in fence.split("\n") if "{" in s))
+    assert read(tmp_path, text)[1] == [f"articles/a.md:{line}: {message}"]
+
+
+def test_closed_fences_at_the_end_of_the_file_and_in_lists(tmp_path):
+    text = (
+        "---\ntitle: A\n---\n- item\n\n  :::{note}\n  In a list.\n  :::\n\n"
+        "> :::{aside}\n> Quoted.\n> :::\n\n::::{generate}\n:prompt: hi\n::::"
+    )
+    article, problems = read(tmp_path, text)
+    assert problems == [] and len(article.directives) == 1

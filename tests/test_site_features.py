@@ -213,7 +213,8 @@ def test_callouts_and_asides(make_site):
     page = (site / "_site" / "c" / "index.html").read_text()
     note = '<div class="callout callout-note" role="note">\n<p class="callout-title">ℹ Note</p>\n'
     assert note + "<p>A <em>note</em>.</p>" in page
-    assert '<p class="callout-title">⚠ Slow on CPU</p>\n<p>Takes <b>minutes</b>.</p>' in page
+    # Raw HTML is text unless site.toml sets raw_html = true.
+    assert '<p class="callout-title">⚠ Slow on CPU</p>\n<p>Takes &lt;b&gt;minutes&lt;/b&gt;.</p>' in page
     assert '<aside class="margin-note"><p>In the margin.</p>' in page
 
 

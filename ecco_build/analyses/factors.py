@@ -112,6 +112,20 @@ def top_neurons(loadings: np.ndarray, layers: list[int], width: int, count: int)
     return out
 
 
+def signed_rank(x: np.ndarray) -> int:
+    """How many signed factors x (neurons, positions) holds: the rank of its variation across
+    positions. PCA and ICA centre each neuron over the tokens, so one token, or tokens whose
+    activations are identical (a repeated token in a model without position embeddings), leave
+    nothing to factor, and ICA's whitening divides by the variances of the factors it keeps."""
+    centred = x - x.mean(axis=1, keepdims=True)  # (neurons, positions)
+    if centred.shape[1] < 2:
+        return 0
+    singular = np.linalg.svd(centred, compute_uv=False)
+    # float32 activations carry about 7 digits: centring identical columns leaves rounding
+    # noise near 1e-7 of their norm. Variation below 1e-5 of it is noise, not a factor.
+    return int((singular > 1e-5 * max(float(np.linalg.norm(x)), 1e-30)).sum())
+
+
 def factor_block(acts: np.ndarray, layers: list[int], options: dict[str, Any]) -> dict[str, Any]:
     """Factorise activations (layers, d_ff, positions) of the given layers."""
     n_layers, width, positions = acts.shape
@@ -119,10 +133,14 @@ def factor_block(acts: np.ndarray, layers: list[int], options: dict[str, Any]) -
     method = options["method"]
     if method == "nmf":
         x = np.clip(x, 0, None)
-    limit = max(1, min(positions, x.shape[0]) - (0 if method == "nmf" else 1))
+        limit = min(positions, x.shape[0])
+    else:
+        limit = signed_rank(x)
+        if limit == 0:
+            raise EccoBuildError(_nothing_varies(method, layers, positions))
     curve = None
     if options["components"] == "auto":
-        ks = [k for k in AUTO_RANGE if k <= limit] or [1]
+        ks = [k for k in AUTO_RANGE if k <= limit] or [limit]
         errors = [factorize(x, k, method)[2] for k in ks]
         k = ks[elbow(errors)]
         curve = {"k": ks, "error": errors}
@@ -139,6 +157,19 @@ def factor_block(acts: np.ndarray, layers: list[int], options: dict[str, Any]) -
     if curve:
         block["elbow"] = curve
     return block
+
+
+def _nothing_varies(method: str, layers: list[int], positions: int) -> str:
+    if positions < 2:
+        return (
+            f":method: {method} factors how activations vary from token to token, and the text is "
+            "1 token; give a longer prompt (or :max_new_tokens:), or use :method: nmf"
+        )
+    where = f"layer {layers[0]}" if len(layers) == 1 else f"layers {layers[0]}-{layers[-1]}"
+    return (
+        f":method: {method} factors how activations vary from token to token, and in {where} they do "
+        f"not vary over these {positions} tokens; give a more varied prompt, or use :method: nmf"
+    )
 
 
 def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:

@@ -25,8 +25,9 @@ def pick_next(logits: torch.Tensor, options: dict[str, Any], generator: torch.Ge
     if not options["do_sample"]:
         return int(logits.argmax())
     scores = logits / options["temperature"]
-    if options["top_k"]:
-        kth = scores.topk(min(options["top_k"], scores.numel())).values[-1]
+    top_k = sampling_top_k(options)
+    if top_k:
+        kth = scores.topk(min(top_k, scores.numel())).values[-1]
         scores = scores.masked_fill(scores < kth, float("-inf"))
     if options["top_p"] < 1.0:
         sorted_scores, order = scores.sort(descending=True)
@@ -36,6 +37,12 @@ def pick_next(logits: torch.Tensor, options: dict[str, Any], generator: torch.Ge
         scores = scores.masked_fill(torch.zeros_like(drop).scatter(0, order, drop), float("-inf"))
     probs = scores.softmax(-1)
     return int(torch.multinomial(probs, 1, generator=generator))
+
+
+def sampling_top_k(options: dict[str, Any]) -> int:
+    """The sampling top-k: :sample_top_k: where a kind's :top_k: means something else
+    (layer-predictions: candidates per layer), else :top_k:."""
+    return options["sample_top_k"] if "sample_top_k" in options else options["top_k"]
 
 
 @torch.inference_mode()
