@@ -4,45 +4,51 @@ The bibliography is named by the article's front matter (`bibliography: refs.bib
 to the article) or by site.toml (relative to the site). pybtex parses and formats the entries.
 Styles: "numbered" ([1], in order of first citation) or "author-year" ((Vaswani et al., 2017),
 listed alphabetically). Hovering or focusing a citation shows the reference; the list of
-references ends the article. An unknown key is an error with its line.
+references ends the article. An unknown key is an error with its line. A reference keeps a
+link (its `url`, `doi`, `eprint` …) only for the schemes `urls.is_safe` allows, escaped.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from markdown_it.token import Token
 
-from ecco_build.errors import Problem, did_you_mean
+from ecco_build import urls
+from ecco_build.errors import Problem, clip, did_you_mean
 
 CITATION = re.compile(r"\[(@[^\s;\]]+(?:\s*;\s*@[^\s;\]]+)*)\]")
 STYLES = ("numbered", "author-year")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Bibliography:
+    """A parsed BibTeX file. Parsing is cheap (under a second for 5,000 entries); formatting is
+    not (37 s for all of them), so an entry is formatted only when an article cites it: `check`
+    formats the cited ones (an entry pybtex cannot format is an error at its citation), and
+    the page reuses them."""
+
     path: Path
-    html: dict[str, str]  # key → formatted reference (HTML from pybtex)
-    short: dict[str, str]  # key → "Vaswani et al., 2017"
+    entries: dict[str, Any]  # key → pybtex Entry, parsed, not yet formatted
+    _formatted: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
 
-def load(path: Path) -> Bibliography:
-    """Parse a BibTeX file; raises ValueError with pybtex's message."""
-    from pybtex.database import parse_file
-    from pybtex.style.formatting.plain import Style
+    def html(self, key: str) -> str:
+        """The formatted reference (HTML); raises ValueError if pybtex cannot format it."""
+        if key not in self._formatted:
+            self._formatted[key] = format_entry(self.entries[key])
+        return self._formatted[key]
 
-    try:
-        database = parse_file(str(path), bib_format="bibtex")
-        formatted = {
-            e.key: e.text.render_as("html") for e in Style().format_entries(database.entries.values())
-        }
-    except Exception as exc:  # pybtex raises several unrelated types for bad input
-        raise ValueError(str(exc).strip() or type(exc).__name__) from None
-    short = {}
-    for key, entry in database.entries.items():
+    def short(self, key: str) -> str:
+        """The author-year label, e.g. "Vaswani et al., 2017"."""
+        entry = self.entries[key]
         people = entry.persons.get("author") or entry.persons.get("editor") or []
         names = [" ".join(p.last_names) for p in people]
         who = (
@@ -50,8 +56,55 @@ def load(path: Path) -> Bibliography:
             if names
             else key
         )
-        short[key] = f"{who}, {entry.fields.get('year', 'n.d.')}"
-    return Bibliography(path, formatted, short)
+        return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+
+def load(path: Path) -> Bibliography:
+    """Parse a BibTeX file (once per version of the file); raises ValueError with pybtex's message."""
+    stat = path.stat()
+    return _parse(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(path: Path, mtime_ns: int, size: int) -> Bibliography:
+    # The stat fields are part of the cache key only, so an edited file is parsed again.
+    from pybtex.database import parse_file
+
+    try:
+        database = parse_file(str(path), bib_format="bibtex")
+    except Exception as exc:  # pybtex raises several unrelated types for bad input
+        raise ValueError(clip(str(exc).strip() or type(exc).__name__)) from None
+    return Bibliography(path, dict(database.entries.items()))
+
+
+def format_entry(entry: Any) -> str:
+    """One reference as HTML, by pybtex's plain style; links only where `urls.is_safe`."""
+    from pybtex.style.formatting.plain import Style
+
+    try:
+        text = Style().format_entry("", entry).text
+    except AttributeError:  # pybtex looks up a `format_<type>` method for the entry type
+        raise ValueError(f"pybtex cannot format entries of type @{clip(entry.type)}") from None
+    except Exception as exc:  # FieldIsMissing and friends
+        raise ValueError(clip(str(exc).strip() or type(exc).__name__)) from None
+    return text.render(_safe_html_backend())
+
+
+@functools.cache
+def _safe_html_backend() -> Any:
+    from pybtex.backends.html import Backend
+
+    class SafeHTML(Backend):
+        """pybtex's HTML, except links: pybtex writes a URL into `href` unescaped and with any
+        scheme (`url = {javascript:…}`, or a `"` in a doi or eprint closing the attribute)."""
+
+        @staticmethod
+        def format_href(url: str, text: str, external: bool = False) -> str:
+            if not text or not urls.is_safe(url):
+                return text
+            return f'<a href="{escape(url)}">{text}</a>'
+
+    return SafeHTML()
 
 
 def cited(tokens: list[Token]) -> list[tuple[str, int]]:
@@ -69,25 +122,38 @@ def cited(tokens: list[Token]) -> list[tuple[str, int]]:
 
 
 def check(tokens: list[Token], bibliography: Bibliography | None, path: str, problems: list[Problem]) -> None:
+    """Every citation names an entry, and every cited entry can be formatted."""
     for key, line in cited(tokens):
         if bibliography is None:
             problems.append(
                 Problem(
                     path,
                     line,
-                    f"citation @{key} but no bibliography: add `bibliography: refs.bib` "
+                    f"citation @{clip(key)} but no bibliography: add `bibliography: refs.bib` "
                     "to the front matter or site.toml",
                 )
             )
-        elif key not in bibliography.html:
+        elif key not in bibliography:
             problems.append(
                 Problem(
                     path,
                     line,
-                    f"unknown citation key @{key} in {bibliography.path.name}; "
-                    f"{did_you_mean(key, bibliography.html)}",
+                    f"unknown citation key @{clip(key)} in {bibliography.path.name}; "
+                    f"{clip(did_you_mean(key, bibliography.entries))}",
                 )
             )
+        else:
+            try:
+                bibliography.html(key)
+            except ValueError as exc:
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"citation @{clip(key)}: its entry in {bibliography.path.name} cannot be "
+                        f"formatted ({exc}); fix the entry",
+                    )
+                )
 
 
 def apply(tokens: list[Token], bibliography: Bibliography, style: str) -> tuple[list[Token], list[str]]:
@@ -100,10 +166,10 @@ def apply(tokens: list[Token], bibliography: Bibliography, style: str) -> tuple[
         keys = [part.strip()[1:] for part in match.group(1).split(";")]
         parts = []
         for key in keys:
-            label = str(number[key]) if style == "numbered" else escape(bibliography.short[key])
+            label = str(number[key]) if style == "numbered" else escape(bibliography.short(key))
             parts.append(
                 f'<span class="citation" tabindex="0"><a href="#ref-{escape(key)}">{label}</a>'
-                f'<span class="citation-hover" role="tooltip">{bibliography.html[key]}</span></span>'
+                f'<span class="citation-hover" role="tooltip">{bibliography.html(key)}</span></span>'
             )
         joined = ", " if style == "numbered" else "; "
         return (
@@ -131,7 +197,7 @@ def apply(tokens: list[Token], bibliography: Bibliography, style: str) -> tuple[
             new_children.append(Token("text", "", 0, content=child.content[last:]))
         out.append(token.copy(children=new_children))
     if style == "author-year":
-        order = sorted(order, key=lambda k: bibliography.short[k])
+        order = sorted(order, key=bibliography.short)
     return out, order
 
 
@@ -139,7 +205,7 @@ def references_html(bibliography: Bibliography, keys: list[str], style: str) -> 
     if not keys:
         return ""
     tag = "ol" if style == "numbered" else "ul"
-    items = "\n".join(f'<li id="ref-{escape(k)}">{bibliography.html[k]}</li>' for k in keys)
+    items = "\n".join(f'<li id="ref-{escape(k)}">{bibliography.html(k)}</li>' for k in keys)
     return (
         f'<section class="references">\n<h2 id="references">References</h2>\n'
         f"<{tag}>\n{items}\n</{tag}>\n</section>\n"

@@ -1,5 +1,5 @@
 // The light/dark toggle: follows the reader's system setting until they choose, then
-// remembers the choice. (The inline snippet in <head> applies it before first paint.)
+// remembers the choice. (theme-init.js, loaded blocking in <head>, applies it before first paint.)
 const button = document.querySelector(".theme-toggle");
 const media = window.matchMedia("(prefers-color-scheme: dark)");
 
