@@ -215,6 +215,9 @@ def read_article(source: Path, shown: str, md: MarkdownIt, problems: list[Proble
     except UnicodeDecodeError as exc:
         problems.append(Problem(shown, 1, f"not UTF-8 text ({exc.reason}); save it as UTF-8"))
         return None
+    except OSError as exc:
+        problems.append(Problem(shown, 1, f"cannot be read ({exc.strerror or exc}); check its permissions"))
+        return None
     tokens = md.parse(text)
     front = _front_matter(tokens, shown, problems)
     lines = text.split("\n")  # markdown-it's lines: read_text already made "\r\n" and "\r" "\n"

@@ -71,7 +71,7 @@ def build(
     start = time.perf_counter()
     config, collected = validated(site_dir)
     out_dir = check_output(Path(out) if out else config.out_path, config)  # before any model loads
-    store = DataStore(config.data_path)
+    store = DataStore(config.data_path, config.root)
     warnings = list(collected.warnings)
     places: dict[str, list[str]] = {}
     for article in collected.articles:

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ecco_build import contain
 from ecco_build.errors import EccoBuildError, clip, display_path
 from ecco_build.plan import Job
 from ecco_build.results import check_result
@@ -59,6 +60,10 @@ class DataStore:
         if not path.is_file():
             return None
         shown = display_path(path, self.root)
+        try:  # a page inlines what it reads here: it must come from inside the site
+            contain.resolve(path, self.root.resolve())
+        except contain.Refused as exc:
+            return self.reject(job, f"{shown} cannot be used: {exc}")
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:

@@ -327,3 +327,23 @@ def test_closed_fences_at_the_end_of_the_file_and_in_lists(tmp_path):
     )
     article, problems = read(tmp_path, text)
     assert problems == [] and len(article.directives) == 1
+
+
+def test_an_unreadable_article_is_a_located_error(make_site, monkeypatch):
+    from pathlib import Path
+
+    site = make_site({"a.md": "---\ntitle: A\n---\nText.\n"})
+    real = Path.read_text
+
+    def denied(self, *args, **kwargs):  # (as root, chmod 000 would not stop a read)
+        if self.name == "a.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    with pytest.raises(ArticleErrors) as exc:
+        check(site)
+    assert str(exc.value) == (
+        "articles/a.md:1: cannot be read (Permission denied); check its permissions\n"
+        "1 error; nothing was built."
+    )

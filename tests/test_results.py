@@ -360,3 +360,25 @@ def test_the_check_stops_after_a_few_problems():
         "result.rank[0][0] must be a finite number, not NaN",
         "result.rank[0][1] must be a finite number, not NaN",
     ]
+
+
+def test_the_legitimate_null_renders(tmp_path):
+    """An unbounded IG delta (stored as null) is said in words, not a template traceback."""
+    import shutil
+
+    site = tmp_path / "example"
+    for name in ("articles", "data"):
+        shutil.copytree(ROOT / name, site / name)
+    shutil.copy(ROOT / "site.toml", site / "site.toml")
+    for name in ("refs.bib",):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, site / name)
+    for path in (site / "data").glob("saliency-*.json"):
+        data = json.loads(path.read_text())
+        method = data["result"]["methods"].get("integrated_gradients")
+        if method:
+            method["worst_relative_delta"] = None
+            path.write_text(json.dumps(data))
+    build(site, out=tmp_path / "out")
+    pages = "".join(p.read_text() for p in (tmp_path / "out").rglob("index.html"))
+    assert "worst convergence delta unbounded (a target with f(x) = f(baseline) has a non-zero delta)" in pages

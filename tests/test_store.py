@@ -210,3 +210,19 @@ def test_a_data_folder_that_cannot_be_written_is_a_clean_error(make_site):
         ".json: File exists; the data folder must be a writable folder (computed results are stored "
         "there, to be committed)"
     )
+
+
+def test_a_data_file_linked_from_outside_the_site_is_not_served(built, tmp_path, caplog):
+    site, path = built
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text(path.read_text())  # a valid result, but not the site's own file
+    before = outside.read_bytes()
+    path.unlink()
+    path.symlink_to(outside)
+    result = build(site)
+    assert result.computed == 1
+    assert (
+        f"data/{path.name} cannot be used: it resolves to {outside.resolve()}, outside the site "
+        "folder; copy it into the site instead; recomputing it"
+    ) in caplog.messages
+    assert not path.is_symlink() and outside.read_bytes() == before  # the new file replaced the link
