@@ -381,4 +381,5 @@ def test_the_legitimate_null_renders(tmp_path):
             path.write_text(json.dumps(data))
     build(site, out=tmp_path / "out")
     pages = "".join(p.read_text() for p in (tmp_path / "out").rglob("index.html"))
-    assert "worst convergence delta unbounded (a target with f(x) = f(baseline) has a non-zero delta)" in pages
+    unbounded = "worst convergence delta unbounded (a target with f(x) = f(baseline) has a non-zero delta)"
+    assert unbounded in pages
