@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ecco_build.collect import Collected, collect
 from ecco_build.config import SiteConfig, load_config
-from ecco_build.errors import ArticleErrors, EccoBuildError
+from ecco_build.errors import ArticleErrors, EccoBuildError, clip, display_path
 from ecco_build.output import check_output, staging
 from ecco_build.pagecache import PageCache, article_fingerprint, site_fingerprint
 from ecco_build.render import Renderer, copy_static, theme_dir
@@ -112,13 +112,13 @@ def build(
             )
             if pages.reuse(article, key, jobs):
                 continue
-            with template_errors(article.path):
+            with template_errors(article.path, config):
                 renderer.article(article, live_reload=live_reload)
             rendered += 1
         pages.save()
-        with template_errors("the index page"):
+        with template_errors("the index page", config):
             renderer.index(list(collected.articles), live_reload=live_reload)
-        with template_errors("the feed and sitemap"):
+        with template_errors("the feed and sitemap", config):
             renderer.feeds(list(collected.articles))
         (stage / ".nojekyll").write_text("")  # GitHub Pages: serve folders starting with _ too
     for warning in warnings:
@@ -136,15 +136,43 @@ def build(
 
 
 @contextmanager
-def template_errors(what: str) -> Iterator[None]:
-    """A broken template (often a site's own override) is a user error with its file and line."""
+def template_errors(what: str, config: SiteConfig) -> Iterator[None]:
+    """A broken template (often a site's own override) is a user error with its file and line.
+
+    jinja2 rewrites tracebacks so that template code shows as frames of the template file: the
+    innermost such frame is where the template failed. A site's own template is the site's code,
+    so anything it raises is reported at its line; in the theme's templates only jinja2's own
+    errors are (anything else there is a bug in ecco-build and keeps its traceback)."""
     import jinja2
 
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
         raise EccoBuildError(
-            f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}"
+            f"{exc.filename or exc.name}:{exc.lineno}: template error: {clip(exc.message or '')}"
         ) from None
-    except jinja2.TemplateError as exc:
-        raise EccoBuildError(f"rendering {what} failed in a template: {exc}") from None
+    except RecursionError:
+        raise EccoBuildError(
+            f"rendering {what} failed: a template extends or includes itself (directly or through "
+            "another); break the loop"
+        ) from None
+    except Exception as exc:
+        frame = _template_frame(exc)
+        ours = frame is not None and Path(frame[0]).is_relative_to(config.root / "templates")
+        if not isinstance(exc, jinja2.TemplateError) and not ours:
+            raise
+        where = f"{display_path(Path(frame[0]), config.root)}:{frame[1]}: " if frame else ""
+        reason = clip(str(exc) or type(exc).__name__)
+        raise EccoBuildError(f"{where}rendering {what} failed in a template: {reason}") from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """(file, line) of the innermost template frame in the traceback, if any."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml")):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found

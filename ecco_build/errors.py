@@ -84,13 +84,18 @@ def _short_repr(value: object, limit: int) -> str:
     return text
 
 
+DID_YOU_MEAN_LISTED = 12  # names listed when none is close (a bibliography may hold thousands)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "x"?)' for a near miss, else a list of the valid names."""
     choices = sorted(choices)
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
         return f'did you mean "{close[0]}"?'
-    return "valid: " + ", ".join(choices)
+    shown = [clip(choice, 40) for choice in choices[:DID_YOU_MEAN_LISTED]]
+    more = len(choices) - len(shown)
+    return "valid: " + ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def display_path(path: Path, root: Path) -> str:
