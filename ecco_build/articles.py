@@ -67,6 +67,8 @@ class FrontMatter:
     subtitle: str = ""
 
 
+MAX_TAGS, MAX_TAG_LENGTH = 20, 60
+
 FRONT_KEYS = {
     "title": "the article title (required)",
     "description": "one or two sentences for the index, feeds and previews (and under the title)",
@@ -301,6 +303,10 @@ def _front_matter(tokens: list[Token], path: str, problems: list[Problem]) -> Fr
         tags = [tags]
     if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
         fail("tags must be a list of words, e.g. tags: [saliency, code]", "tags")
+        tags = []
+    if len(tags) > MAX_TAGS or any(len(t) > MAX_TAG_LENGTH for t in tags):
+        # every tag is a page that lists every tag: bounded, so the site stays small and fast
+        fail(f"give at most {MAX_TAGS} tags of at most {MAX_TAG_LENGTH} characters each", "tags")
         tags = []
     authors = _authors(data.get("authors", []), fail)
     description = data.get("description", "")

@@ -207,3 +207,14 @@ def test_problems_are_located_at_their_key(tmp_path):
         "articles/a.md:4: draft must be true or false, not 1",
         "articles/a.md:5: tags must be a list of words, e.g. tags: [saliency, code]",
     ]
+
+
+def test_tags_are_bounded(tmp_path):
+    """Each tag is a page listing every tag: thousands of tags were a build of many minutes."""
+    many = ", ".join(f"t{i}" for i in range(5000))
+    assert errors(tmp_path, f"---\ntitle: T\ntags: [{many}]\n---\n") == [
+        "articles/a.md:3: give at most 20 tags of at most 60 characters each"
+    ]
+    assert errors(tmp_path, f"---\ntitle: T\ntags: [{'x' * 61}]\n---\n") == [
+        "articles/a.md:3: give at most 20 tags of at most 60 characters each"
+    ]
