@@ -106,6 +106,13 @@ def draw_figure(draw, font, data: dict[str, Any]) -> None:
             draw.line(points, fill=FACTOR_COLOURS[f % len(FACTOR_COLOURS)], width=3)
 
 
+def fitted(text: str, limit: int) -> str:
+    """At most `limit` characters of one line of text, ending "..." if it was cut (the bundled
+    font has no ellipsis character)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def draw_card(path: Path, site_title: str, title: str, description: str, figure: dict | None = None) -> None:
     from PIL import Image, ImageDraw, ImageFont
 
@@ -113,13 +120,15 @@ def draw_card(path: Path, site_title: str, title: str, description: str, figure:
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 14), fill=BLUE)
     small, big, medium = (ImageFont.load_default(size=s) for s in (30, 60 if figure else 64, 34))
-    draw.text((70, 50), site_title, font=small, fill=(95, 99, 104))
+    # Only what fits is drawn: Pillow renders a whole string into one bitmap before clipping it,
+    # and a megabyte-long title would be a bitmap of hundreds of millions of pixels.
+    draw.text((70, 50), fitted(site_title, 60), font=small, fill=(95, 99, 104))
     y = 110
-    for line in textwrap.wrap(title, width=32)[: 2 if figure else 3]:
+    for line in textwrap.wrap(fitted(title, 200), width=32)[: 2 if figure else 3]:
         draw.text((70, y), line, font=big, fill=(26, 26, 26))
         y += 74
     y += 16
-    for line in textwrap.wrap(description, width=58)[: 2 if figure else 3]:
+    for line in textwrap.wrap(fitted(description, 300), width=58)[: 2 if figure else 3]:
         draw.text((70, y), line, font=medium, fill=(95, 99, 104))
         y += 44
     if figure is not None:

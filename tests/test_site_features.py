@@ -443,3 +443,14 @@ def test_hero_figure_is_drawn_into_the_card(make_site):
         r'article; did you mean "fig-s"\?',
     ):
         build(site)
+
+
+def test_a_huge_title_draws_a_normal_card(tmp_path):
+    from PIL import Image
+
+    from ecco_build import cards
+
+    path = tmp_path / "card.png"
+    cards.draw_card(path, "S" * 1_000_000, "T" * 1_000_000, "D " * 500_000)
+    assert Image.open(path).size == (cards.WIDTH, cards.HEIGHT)
+    assert cards.fitted("a  b\nc", 10) == "a b c" and cards.fitted("x" * 20, 10) == "xxxxxxx..."
