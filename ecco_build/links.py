@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote
 
 from markdown_it.token import Token
 
+from ecco_build import active
 from ecco_build.articles import Article
 from ecco_build.contain import Refused, SiteFiles, is_inside
 from ecco_build.errors import EccoBuildError, Problem, clip, did_you_mean
@@ -134,7 +135,15 @@ def _file(article: Article, path: str, files: SiteFiles) -> Path | None:
         )
     if ".." in pure.parts:
         raise Refused(NO_PARENT)
-    return files.publishable(article.source.parent, path, "the article")
+    found = files.publishable(article.source.parent, path, "the article")
+    if found is not None:
+        try:
+            active.check(found)
+        except active.ActiveContent as exc:
+            raise Refused(f"it {exc}") from None
+        except OSError as exc:
+            raise Refused(f"it cannot be read ({exc.strerror})") from None
+    return found
 
 
 def copy(article: Article, path: str, out: Path, files: SiteFiles) -> None:
