@@ -68,11 +68,18 @@ ECHO_LIMIT = 200
 
 
 def clip(value: object, limit: int = ECHO_LIMIT) -> str:
-    """`repr`-like text of user input for a message, cut to about `limit` characters."""
+    """`repr`-like text of user input for a message, cut to about `limit` characters, with
+    control characters written as escapes (a tab or an ANSI escape sequence in a file name must
+    not reach the terminal as itself)."""
     text = value if isinstance(value, str) else _short_repr(value, limit)
     if len(text) > limit:
         text = text[:limit] + f"… ({len(text)} characters)"
-    return text
+    return text.translate(_CONTROL_ESCAPES)
+
+
+_CONTROL_ESCAPES = {
+    code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)
+}
 
 
 def _short_repr(value: object, limit: int) -> str:
@@ -84,7 +91,7 @@ def _short_repr(value: object, limit: int) -> str:
     return text
 
 
-DID_YOU_MEAN_LISTED = 12  # names listed when none is close (a bibliography may hold thousands)
+DID_YOU_MEAN_LISTED = 20  # names listed when none is close (a bibliography may hold thousands)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
