@@ -56,6 +56,7 @@ def validated(site_dir: Path) -> tuple[SiteConfig, Collected]:
 def check(site_dir: Path) -> tuple[SiteConfig, int, int, tuple[str, ...]]:
     """Validate everything, load no model. Returns (config, articles, directives, warnings)."""
     config, collected = validated(site_dir)
+    check_output(None, config)  # the folder a build would replace
     count = sum(len(a.directives) for a in collected.articles)
     return config, len(collected.articles), count, collected.warnings
 
@@ -70,7 +71,7 @@ def build(
 ) -> BuildResult:
     start = time.perf_counter()
     config, collected = validated(site_dir)
-    out_dir = check_output(Path(out) if out else config.out_path, config)  # before any model loads
+    out_dir = check_output(out, config)  # before any model loads
     store = DataStore(config.data_path, config.root)
     warnings = list(collected.warnings)
     places: dict[str, list[str]] = {}
@@ -151,10 +152,12 @@ def template_errors(what: str, config: SiteConfig) -> Iterator[None]:
         raise EccoBuildError(
             f"{exc.filename or exc.name}:{exc.lineno}: template error: {clip(exc.message or '')}"
         ) from None
-    except RecursionError:
+    except RecursionError as exc:
+        frame = _template_frame(exc)
+        where = f"{display_path(Path(frame[0]), config.root)}:{frame[1]}: " if frame else ""
         raise EccoBuildError(
-            f"rendering {what} failed: a template extends or includes itself (directly or through "
-            "another); break the loop"
+            f"{where}rendering {what} failed: a template extends or includes itself (directly or "
+            "through another); break the loop"
         ) from None
     except Exception as exc:
         frame = _template_frame(exc)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ecco_build import citations, formulas, links, prose, references
 from ecco_build.articles import Article, Directive, find_articles, markdown_parser, read_article
-from ecco_build.config import SiteConfig, key_lines
+from ecco_build.config import SiteConfig
 from ecco_build.contain import Refused, SiteFiles, real_path
 from ecco_build.errors import ModelLoadError, Problem, clip, did_you_mean, display_path
 from ecco_build.models import loader
@@ -195,7 +195,7 @@ def bibliography_of(
         if article.front.bibliography:
             problems.append(Problem(article.path, 1, message))
         else:
-            problems.append(Problem(config.path.name, _site_line(config, "bibliography"), message))
+            problems.append(Problem(config.path.name, config.line_of("bibliography"), message))
         return None, None
 
     try:
@@ -210,14 +210,6 @@ def bibliography_of(
         return fail(f"bibliography {clip(path.name)} cannot be read: {exc}")
 
 
-def _site_line(config: SiteConfig, key: str) -> int:
-    """The line of site.toml that sets `key` (1 if it cannot be told)."""
-    try:
-        return key_lines(config.path.read_text(encoding="utf-8", errors="replace")).get((key,), 1)
-    except OSError:
-        return 1
-
-
 def _articles_folder(config: SiteConfig, files: SiteFiles, problems: list[Problem]) -> bool:
     """True if the articles folder exists and resolves inside the site."""
     shown = f'articles folder "{clip(config.articles_dir)}"'
@@ -229,8 +221,23 @@ def _articles_folder(config: SiteConfig, files: SiteFiles, problems: list[Proble
         if real is not None and real.is_dir():
             return True
         message = f"{shown} does not exist"
-    problems.append(Problem(config.path.name, _site_line(config, "articles_dir"), message))
+    problems.append(Problem(config.path.name, config.line_of("articles_dir"), message))
     return False
+
+
+def _data_folder(config: SiteConfig, files: SiteFiles, problems: list[Problem]) -> None:
+    """The data folder, if it exists, is a folder inside the site (results are read from it
+    into pages and written to it)."""
+    shown = f'data folder "{clip(config.data_dir)}"'
+    try:
+        real = real_path(config.data_path, files.root)
+    except Refused as exc:
+        message = f"{shown}: {exc}"
+    else:
+        if real is None or real.is_dir():
+            return
+        message = f"{shown} is a file, not a folder; move it away (results are stored in this folder)"
+    problems.append(Problem(config.path.name, config.line_of("data_dir"), message))
 
 
 def collect(config: SiteConfig) -> Collected:
@@ -243,6 +250,7 @@ def collect(config: SiteConfig) -> Collected:
     files = SiteFiles.of(config)
     for folder, what in (("static", "static file"), ("templates", "template")):
         problems.extend(files.folder(folder, what)[1])
+    _data_folder(config, files, problems)
     if not _articles_folder(config, files, problems):
         return Collected((), {}, tuple(problems), ())
     md = markdown_parser(config.raw_html)

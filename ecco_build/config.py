@@ -15,7 +15,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from ecco_build import urls
+from ecco_build import contain, urls
 from ecco_build.errors import ConfigError, Problem, clip, did_you_mean
 
 CONFIG_NAME = "site.toml"
@@ -106,6 +106,14 @@ class SiteConfig:
     root: Path = field(default=Path("."), metadata={"doc": "(set by the loader)", "internal": True})
     path: Path = field(default=Path(CONFIG_NAME), metadata={"doc": "(set by the loader)", "internal": True})
 
+    def line_of(self, key: str, default: int | None = 1) -> int | None:
+        """The line of site.toml that sets the top-level `key`; `default` if it sets none."""
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return default
+        return key_lines(text).get((key,), default)
+
     @property
     def articles_path(self) -> Path:
         return self.root / self.articles_dir
@@ -135,6 +143,11 @@ def load_config(site_dir: Path) -> SiteConfig:
     """Read and validate `site_dir/site.toml`; one ConfigError lists every problem, each at its line."""
     site_dir = Path(site_dir)
     path = site_dir / CONFIG_NAME
+    if path.is_symlink():  # nothing outside the site is read, the configuration included
+        try:
+            contain.resolve(path, site_dir.resolve())
+        except contain.Refused as exc:
+            raise ConfigError(f"{path}:1: {exc}") from None
     if not path.is_file():
         raise ConfigError(
             f"{path}: no site configuration here; run `ecco-build new {site_dir}` to start a site "

@@ -39,43 +39,60 @@ LEGACY_MARKERS = (".ecco-build-pages.json",)  # written by every build before th
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<what>building|old)-(?P<pid>\d+)$")
 
 
-def sources(config: SiteConfig) -> dict[str, Path]:
-    """What the output folder must never overwrite, by the name shown in messages."""
+def sources(config: SiteConfig) -> dict[str, tuple[Path, str]]:
+    """What the output folder must never overwrite: name shown in messages → (resolved path,
+    the site.toml key that names it)."""
     found = {
-        "site.toml": config.path.resolve(),
-        "the articles folder": config.articles_path.resolve(),
-        "the data folder": config.data_path.resolve(),
-        "the site's templates": (config.root / "templates").resolve(),
-        "the site's static files": (config.root / "static").resolve(),
+        "site.toml": (config.path.resolve(), ""),
+        "the articles folder": (config.articles_path.resolve(), "articles_dir"),
+        "the data folder": (config.data_path.resolve(), "data_dir"),
+        "the site's templates": ((config.root / "templates").resolve(), ""),
+        "the site's static files": ((config.root / "static").resolve(), ""),
     }
     if config.bibliography:
-        found["the bibliography"] = (config.root / config.bibliography).resolve()
+        found["the bibliography"] = ((config.root / config.bibliography).resolve(), "bibliography")
     return found
 
 
-def check_output(out: Path, config: SiteConfig) -> Path:
-    """The resolved output folder, if ecco-build may replace it; else an OutputError saying why."""
-    shown = str(out)
+def check_output(out: Path | None, config: SiteConfig) -> Path:
+    """The resolved output folder (`out`, from --out, or site.toml's out_dir) if ecco-build may
+    replace it; else an OutputError saying why, located at --out or at its site.toml line."""
+    problem, key = _output_problem(Path(out) if out is not None else config.out_path, config)
+    if problem:
+        if out is not None:
+            where = f"--out {out}: "
+        else:
+            # at out_dir if site.toml sets it; else at the key it clashes with (articles_dir = ".")
+            line = config.line_of("out_dir", None) or config.line_of(key)
+            where = f'{config.path}:{line}: out_dir "{config.out_dir}": '
+        advice = "choose another output folder (--out, or out_dir in site.toml), such as _site"
+        raise OutputError(f"{where}{problem}; {advice}")
+    return (Path(out) if out is not None else config.out_path).resolve()
+
+
+def _output_problem(out: Path, config: SiteConfig) -> tuple[str, str]:
+    """(what is wrong with `out` as the output folder, the site.toml key it clashes with); ("", "")
+    if nothing is."""
     if out.is_symlink():
-        raise OutputError(f"output {shown} is a symbolic link; pass a real folder as --out")
+        return "the output folder is a symbolic link; pass a real folder", ""
     out = out.resolve()
     root = config.root.resolve()
-    advice = "choose another output folder (--out, or out_dir in site.toml), such as _site"
     if out == root or out in root.parents:
-        raise OutputError(f"output {shown} holds the whole site (site.toml, articles, data); {advice}")
-    for what, source in sources(config).items():
+        return "this folder holds the whole site (site.toml, articles, data)", ""
+    for what, (source, key) in sources(config).items():
         if out == source or source.is_relative_to(out):
-            raise OutputError(f"output {shown} would replace {what} ({source}); {advice}")
+            return f"it would replace {what} ({source})", key
         if out.is_relative_to(source):
-            raise OutputError(f"output {shown} lies inside {what} ({source}); {advice}")
+            return f"it lies inside {what} ({source})", key
     if out.exists() and not out.is_dir():
-        raise OutputError(f"output {shown} is a file, not a folder; {advice}")
+        return "it is a file, not a folder", ""
     if out.is_dir() and not written_by_us(out) and any(out.iterdir()):
-        raise OutputError(
-            f"output {shown} already holds files that ecco-build did not write, and a build replaces "
-            f"the whole folder; {advice}, or empty it first"
+        return (
+            "it already holds files that ecco-build did not write, and a build replaces the whole "
+            "folder (empty it first if it is yours to lose)",
+            "",
         )
-    return out
+    return "", ""
 
 
 def written_by_us(folder: Path) -> bool:

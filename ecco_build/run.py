@@ -60,8 +60,12 @@ def run_jobs(
         stats.models_loaded.append(alias)
         with loader.matmul_precision(ref):
             for job in group:
-                results[job.key] = compute_job(job, lm, (where or {}).get(job.key, job.kind))
-                store.save(job, results[job.key])
+                place = (where or {}).get(job.key, job.kind)
+                results[job.key] = compute_job(job, lm, place)
+                try:
+                    store.save(job, results[job.key])
+                except EccoBuildError as exc:
+                    raise EccoBuildError(f"{place}: {exc}") from None
                 stats.computed += 1
         del lm
     return results

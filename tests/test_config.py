@@ -233,3 +233,22 @@ def test_deep_nesting_is_a_clean_error(tmp_path):
     assert errors(tmp_path, "a = " + "[" * 100_000 + "]" * 100_000 + "\n") == [
         "~/site.toml:1: not valid TOML: arrays or tables nested too deeply"
     ]
+
+
+def test_a_site_toml_linked_to_nothing_or_outside_is_refused(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "site.toml").symlink_to(tmp_path / "gone.toml")
+    with pytest.raises(ConfigError) as exc:
+        load_config(site)
+    assert str(exc.value) == (
+        f"{site}/site.toml:1: it is a symbolic link to a missing file ({tmp_path}/gone.toml); "
+        "fix or remove the link"
+    )
+    (tmp_path / "gone.toml").write_text('title = "outside"\n')
+    with pytest.raises(ConfigError) as exc:
+        load_config(site)
+    assert str(exc.value) == (
+        f"{site}/site.toml:1: it resolves to {tmp_path}/gone.toml, outside the site folder; "
+        "copy it into the site instead"
+    )

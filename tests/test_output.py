@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from ecco_build import output
-from ecco_build.build import build
+from ecco_build.build import build, check
 from ecco_build.cli import main
 from ecco_build.errors import OutputError
 from tests.conftest import write_site
@@ -65,8 +65,14 @@ def refused(site: Path, out: str, cwd: Path | None = None) -> str:
 
 
 def test_out_dot_and_parent_are_refused(site):
-    assert refused(site, ".") == f"output . holds the whole site (site.toml, articles, data); {ADVICE}"
-    assert refused(site, "..") == f"output .. holds the whole site (site.toml, articles, data); {ADVICE}"
+    assert (
+        refused(site, ".")
+        == f"--out .: this folder holds the whole site (site.toml, articles, data); {ADVICE}"
+    )
+    assert (
+        refused(site, "..")
+        == f"--out ..: this folder holds the whole site (site.toml, articles, data); {ADVICE}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -82,7 +88,7 @@ def test_out_dot_and_parent_are_refused(site):
 )
 def test_sources_are_refused(site, out, what, source):
     message = refused(site, out)
-    assert message.startswith(f"output {out} {what} {source} ("), message
+    assert message.startswith(f"--out {out}: it {what} {source} ("), message
     assert message.endswith(f"); {ADVICE}")
 
 
@@ -90,8 +96,8 @@ def test_a_folder_of_user_files_is_refused_and_kept(site):
     (site / "docs").mkdir()
     (site / "docs" / "guide.md").write_text("the user's GitHub Pages docs\n")
     assert refused(site, "docs") == (
-        "output docs already holds files that ecco-build did not write, and a build replaces the "
-        f"whole folder; {ADVICE}, or empty it first"
+        "--out docs: it already holds files that ecco-build did not write, and a build replaces the "
+        f"whole folder (empty it first if it is yours to lose); {ADVICE}"
     )
 
 
@@ -102,20 +108,38 @@ def test_an_existing_file_or_link_is_refused(site):
     before = digest(site)
     with pytest.raises(OutputError) as caught:
         build(site)
-    assert str(caught.value) == f"output {site / 'x'} is a file, not a folder; {ADVICE}"
+    assert str(caught.value) == f'{site}/site.toml:3: out_dir "x": it is a file, not a folder; {ADVICE}'
     assert digest(site) == before
     (site / "elsewhere").mkdir()
     (site / "linked").symlink_to(site / "elsewhere")
-    assert refused(site, "linked") == "output linked is a symbolic link; pass a real folder as --out"
+    assert (
+        refused(site, "linked")
+        == f"--out linked: the output folder is a symbolic link; pass a real folder; {ADVICE}"
+    )
 
 
 def test_out_dir_in_site_toml_gets_the_same_rule(site):
     with (site / "site.toml").open("a") as handle:
         handle.write('out_dir = "articles"\n')
     before = digest(site)
-    with pytest.raises(OutputError, match="would replace the articles folder"):
+    with pytest.raises(OutputError) as caught:
         build(site)
+    assert str(caught.value) == (
+        f'{site}/site.toml:3: out_dir "articles": it would replace the articles folder '
+        f"({site / 'articles'}); {ADVICE}"
+    )
     assert digest(site) == before
+
+
+def test_a_clash_from_another_key_is_located_at_that_key(site):
+    (site / "site.toml").write_text('title = "T"\narticles_dir = "."\n')
+    (site / "a.md").write_text(PROSE)
+    (site / "README.md").unlink()  # with articles_dir = ".", it would be an article too
+    with pytest.raises(OutputError) as caught:
+        check(site)  # check knows it too: it needs no model
+    assert str(caught.value) == (
+        f'{site}/site.toml:2: out_dir "_site": it lies inside the articles folder ({site}); {ADVICE}'
+    )
 
 
 def test_empty_and_own_folders_are_replaced(site):
@@ -159,7 +183,7 @@ def test_the_example_site_refuses_out_dot_and_stays_byte_identical(tmp_path):
     )
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"error: output . holds the whole site (site.toml, articles, data); {ADVICE}"
+        f"error: --out .: this folder holds the whole site (site.toml, articles, data); {ADVICE}"
     )
     assert "Traceback" not in result.stderr
     assert digest(copy) == before
@@ -180,7 +204,7 @@ def test_a_build_killed_between_the_two_renames_is_recovered(site):
         """
         import os, sys
         from ecco_build import output
-        from ecco_build.build import build
+        from ecco_build.build import build, check
         real = os.rename
         def rename(src, dst):
             real(src, dst)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ecco_build.build import build
-from ecco_build.errors import EccoBuildError, ModelLoadError
+from ecco_build.build import build, check
+from ecco_build.collect import collect
+from ecco_build.config import load_config
+from ecco_build.errors import ArticleErrors, EccoBuildError, ModelLoadError
 from ecco_build.models import loader
 from ecco_build.plan import Job
 from ecco_build.store import DataStore, dumps
@@ -200,15 +202,24 @@ def test_a_computed_result_that_is_not_usable_is_a_located_error(make_site, monk
     assert not list((site / "data").glob("*.json"))
 
 
-def test_a_data_folder_that_cannot_be_written_is_a_clean_error(make_site):
+def test_a_data_folder_that_cannot_be_written_is_a_located_error(make_site):
     site = make_site({"a.md": ARTICLE})
     (site / "data").write_text("a file where the data folder should be\n")
+    with pytest.raises(ArticleErrors) as exc:
+        check(site)  # known before any model loads
+    assert str(exc.value) == (
+        'site.toml:1: data folder "data" is a file, not a folder; move it away (results are stored '
+        "in this folder)\n1 error; nothing was built."
+    )
+    (site / "data").unlink()
+    (site / "data").mkdir()
+    job = next(iter(collect(load_config(site)).jobs.values()))
+    (site / "data" / job.filename).mkdir()  # a folder where the result file should go
     with pytest.raises(EccoBuildError) as exc:
         build(site)
-    assert str(exc.value).startswith("cannot write data/generate-")
-    assert str(exc.value).endswith(
-        ".json: File exists; the data folder must be a writable folder (computed results are stored "
-        "there, to be committed)"
+    assert str(exc.value) == (
+        f"articles/a.md:4: cannot write data/{job.filename}: Is a directory; the data folder must be "
+        "a writable folder (computed results are stored there, to be committed)"
     )
 
 

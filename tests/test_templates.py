@@ -50,8 +50,8 @@ def test_an_undefined_name_is_located(tmp_path):
 def test_a_template_that_extends_itself_is_a_clean_error(tmp_path):
     site = site_with_template(tmp_path, "base.html", "{% extends 'base.html' %}")
     assert failure(site) == (
-        "rendering articles/a.md failed: a template extends or includes itself (directly or through "
-        "another); break the loop"
+        "templates/base.html:1: rendering articles/a.md failed: a template extends or includes itself "
+        "(directly or through another); break the loop"
     )
 
 
