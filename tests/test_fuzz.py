@@ -126,6 +126,11 @@ def test_error_detector_requires_path_and_line_on_every_problem(tmp_path):
         (detectors.UNLOCATED, "no location here"),
         (detectors.UNLOCATED, "a.md:9: past the end"),
     ]
+    # a command-line option is its own location; a bare "output …" is not located
+    assert detectors.error_findings("--out docs: it already holds files", tmp_path) == []
+    assert detectors.error_findings("output docs: it already holds files", tmp_path)[0].cls == (
+        detectors.UNLOCATED
+    )
     [huge] = detectors.error_findings("a.md:1: " + "x" * 5000, tmp_path)
     assert huge.cls == detectors.HUGE_MESSAGE
 

@@ -52,6 +52,9 @@ FAILURES = (
 LINE_LIMIT = 1000
 # `path:line: message`, or `path:line, path:line: message` for one problem found in several places.
 LOCATED = re.compile(r"^(?P<path>[^\s:,][^:\n,]*):(?P<line>\d+)(?:, [^:\n,]+:\d+)*: (?=\S)")
+# A problem with a command-line option has no file to cite: it is located at the option itself
+# ("--out docs: it already holds files …"), the one place the user wrote it.
+ARGUMENT = re.compile(r"^--[a-z][a-z-]* [^\n]*?: (?=\S)")
 SUMMARY = re.compile(r"^\d+ errors?(?: in [^;]+)?; nothing was built\.$")  # the count, not a problem
 
 
@@ -73,7 +76,7 @@ def error_findings(message: str, site: Path) -> list[Finding]:
         if len(line) > LINE_LIMIT:
             findings.append(Finding(HUGE_MESSAGE, template(line), f"{len(line)} characters: {line[:300]}"))
             continue
-        if not line.strip() or line[:1].isspace() or SUMMARY.match(line):
+        if not line.strip() or line[:1].isspace() or SUMMARY.match(line) or ARGUMENT.match(line):
             continue  # indented lines continue the problem above them
         match = LOCATED.match(line)
         if not match:
