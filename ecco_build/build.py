@@ -18,7 +18,7 @@ from ecco_build.config import SiteConfig, load_config
 from ecco_build.errors import ArticleErrors, EccoBuildError, clip, display_path
 from ecco_build.output import check_output, staging
 from ecco_build.pagecache import PageCache, article_fingerprint, site_fingerprint
-from ecco_build.render import Renderer, copy_static, theme_dir
+from ecco_build.render import Renderer, copy_static, environment, theme_dir
 from ecco_build.run import RunStats, run_jobs
 from ecco_build.store import DataStore
 
@@ -50,7 +50,16 @@ def validated(site_dir: Path) -> tuple[SiteConfig, Collected]:
     collected = collect(config)
     if collected.problems:
         raise ArticleErrors(collected.problems)
+    check_templates(config)
     return config, collected
+
+
+def check_templates(config: SiteConfig) -> None:
+    """Compile the site's own templates, so that a syntax error is known before any model loads."""
+    env = environment(config)
+    for name in env.loader.loaders[0].list_templates():  # the site's SiteTemplates loader
+        with template_errors(f"template {name}", config):
+            env.get_template(name)
 
 
 def check(site_dir: Path) -> tuple[SiteConfig, int, int, tuple[str, ...]]:
@@ -149,9 +158,8 @@ def template_errors(what: str, config: SiteConfig) -> Iterator[None]:
     try:
         yield
     except jinja2.TemplateSyntaxError as exc:
-        raise EccoBuildError(
-            f"{exc.filename or exc.name}:{exc.lineno}: template error: {clip(exc.message or '')}"
-        ) from None
+        shown = display_path(Path(exc.filename), config.root) if exc.filename else exc.name
+        raise EccoBuildError(f"{shown}:{exc.lineno}: template error: {clip(exc.message or '')}") from None
     except RecursionError as exc:
         frame = _template_frame(exc)
         where = f"{display_path(Path(frame[0]), config.root)}:{frame[1]}: " if frame else ""

@@ -17,6 +17,7 @@ from ecco_build.errors import ModelLoadError, Problem, clip, did_you_mean, displ
 from ecco_build.models import loader
 from ecco_build.options import parse_layers
 from ecco_build.plan import Job, make_job
+from ecco_build.registry import SIGNED_FACTOR_METHODS, one_token_problem
 
 CAUSAL_KINDS = {"generate", "saliency", "rankings", "rankings-watch"}
 MASKED_LM_KINDS = {"layer-predictions"}  # also work on an encoder with its MLM head
@@ -152,6 +153,8 @@ def _model_problems(directive: Directive, alias: str, ref: loader.ModelRef, mode
             f"prompt is {count} tokens{f' + {output} of output' if output else ''}"
             f', more than the {limit}-token context of model "{alias}"; shorten it'
         )
+    if options.get("method") in SIGNED_FACTOR_METHODS and count + output < 2:
+        problems.append(one_token_problem(options["method"]))
     if "position" in options:
         # As the lens reads it: over prompt + output for layer-predictions on a causal model (the
         # output being the target, or at most max_new_tokens generated); over the prompt alone

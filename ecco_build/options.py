@@ -104,8 +104,8 @@ class Option:
         if kind == "list[str]":
             if isinstance(value, str):
                 value = [value]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise OptionError(f'{self.name} must be a list of strings, like [" is", " are"]')
+            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+                raise OptionError(f'{self.name} must be a list of one or more strings, like [" is", " are"]')
             return value
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)

@@ -82,6 +82,17 @@ LENS_GENERATION = tuple(
 
 SALIENCY_METHODS = ("integrated_gradients", "gradient_x_input", "gradient", "occlusion")
 
+SIGNED_FACTOR_METHODS = ("pca", "ica")  # they factor variation over tokens: two tokens at least
+
+
+def one_token_problem(method: str) -> str:
+    """The rule for a signed factorisation of a one-token text (check and the analysis both say it)."""
+    return (
+        f":method: {method} factors how activations vary from token to token, and the text is "
+        "1 token; give a longer prompt (or :max_new_tokens:), or use :method: nmf"
+    )
+
+
 KINDS: dict[str, Kind] = {
     "generate": Kind(
         name="generate",

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from ecco_build.analyses import factors
-from ecco_build.build import build
-from ecco_build.errors import EccoBuildError
-from ecco_build.registry import KINDS
+from ecco_build.build import check
+from ecco_build.errors import ArticleErrors, EccoBuildError
+from ecco_build.registry import KINDS, one_token_problem
 
 OPTIONS = {o.name: o.default for o in KINDS["factors"].options}
 
@@ -18,14 +18,17 @@ def block(acts: np.ndarray, **changes) -> dict:
 
 @pytest.mark.parametrize("method", ["pca", "ica"])
 def test_one_token_is_a_clean_error_at_the_directive(make_site, method):
+    """check knows it from the tokenizer, before any model loads; the analysis says the same
+    when generation ends the text early."""
     text = f"---\ntitle: A\n---\nText.\n\n:::{{factors}}\n:prompt: a\n:method: {method}\n:::\n"
     site = make_site({"a.md": text})
-    with pytest.raises(EccoBuildError) as exc:
-        build(site)
-    assert str(exc.value) == (
+    with pytest.raises(ArticleErrors) as exc:
+        check(site)
+    assert [str(p) for p in exc.value.problems] == [
         f"articles/a.md:6: :method: {method} factors how activations vary from token to token, and the "
         "text is 1 token; give a longer prompt (or :max_new_tokens:), or use :method: nmf"
-    )
+    ]
+    assert factors._nothing_varies(method, [0], 1) == one_token_problem(method)
 
 
 @pytest.mark.parametrize("method", ["pca", "ica"])

@@ -160,3 +160,10 @@ def test_echoed_option_values_are_clipped():
     with pytest.raises(OptionError) as exc:
         number.check([1] * 10_000)
     assert str(exc.value) == "n must be an integer, not a list of 10000 items"
+
+
+def test_an_empty_watch_list_is_an_error(make_site):
+    site = make_site({"a.md": HEAD + ":::{rankings-watch}\n:prompt: x = [1\n:watch: []\n:::\n"})
+    assert errors(site) == [
+        'articles/a.md:6: watch must be a list of one or more strings, like [" is", " are"]'
+    ]

@@ -24,7 +24,7 @@ def failure(site) -> str:
 
 def test_a_syntax_error_names_the_template_line(tmp_path):
     site = site_with_template(tmp_path, "article.html", "{% extends 'base.html' %}\n{% block main %}{% if %}")
-    assert failure(site).startswith(f"{site}/templates/article.html:2: template error: ")
+    assert failure(site).startswith("templates/article.html:2: template error: ")
 
 
 def test_a_runtime_error_in_a_site_template_is_located(tmp_path):
@@ -60,3 +60,12 @@ def test_did_you_mean_lists_a_bounded_number_of_names():
     message = did_you_mean("zzz", names)
     assert message.endswith(" and 4980 more")
     assert len(message) < 1300  # 20 names of at most 40 characters and their counts
+
+
+def test_check_finds_a_syntax_error_in_a_site_template(tmp_path):
+    from ecco_build.build import check
+
+    site = site_with_template(tmp_path, "partial.html", "<p>\n{% for x in y %}\n")
+    with pytest.raises(EccoBuildError) as caught:
+        check(site)
+    assert str(caught.value).startswith("templates/partial.html:2: template error: Unexpected end")

@@ -23,6 +23,7 @@ from ecco_build.errors import EccoBuildError
 from ecco_build.models import adapters
 from ecco_build.models.loader import LoadedModel
 from ecco_build.options import parse_layers
+from ecco_build.registry import one_token_problem
 from ecco_build.tokens import sequence_tokens
 
 log = logging.getLogger(__name__)
@@ -161,10 +162,7 @@ def factor_block(acts: np.ndarray, layers: list[int], options: dict[str, Any]) -
 
 def _nothing_varies(method: str, layers: list[int], positions: int) -> str:
     if positions < 2:
-        return (
-            f":method: {method} factors how activations vary from token to token, and the text is "
-            "1 token; give a longer prompt (or :max_new_tokens:), or use :method: nmf"
-        )
+        return one_token_problem(method)
     where = f"layer {layers[0]}" if len(layers) == 1 else f"layers {layers[0]}-{layers[-1]}"
     return (
         f":method: {method} factors how activations vary from token to token, and in {where} they do "
