@@ -14,13 +14,15 @@ from ecco_build.articles import Article, Directive, find_articles, markdown_pars
 from ecco_build.config import SiteConfig
 from ecco_build.contain import Refused, SiteFiles, real_path
 from ecco_build.errors import ModelLoadError, Problem, clip, did_you_mean, display_path
+from ecco_build.kinds.registry import KINDS
 from ecco_build.models import loader
 from ecco_build.options import parse_layers
 from ecco_build.plan import Job, make_job
 from ecco_build.registry import SIGNED_FACTOR_METHODS, one_token_problem
 
-CAUSAL_KINDS = {"generate", "saliency", "rankings", "rankings-watch"}
-MASKED_LM_KINDS = {"layer-predictions"}  # also work on an encoder with its MLM head
+CAUSAL_KINDS = {name for name, kind in KINDS.items() if kind.requires == "causal"}
+# also work on an encoder with its MLM head
+MASKED_LM_KINDS = {name for name, kind in KINDS.items() if kind.requires == "causal_or_masked_lm"}
 
 
 @dataclass(frozen=True)

@@ -1,63 +1,16 @@
-"""The form of a result that a page carries: compact where a kind's JSON grows fast.
-
-A saliency figure holds a triangle of values (each output token × every earlier token) per
-method: 100 tokens make 3,700 numbers per array, 97 KB as JSON text with three arrays. The
-page gets what its explorable reads — `share` and `signed` — as half-precision floats in
-base64 (2.7 characters a value, 3 significant digits, which is more than the explorable
-prints), and not `norm`, which no explorable reads (the static fallback is rendered on the
-server from the full record).
-The data folder keeps every array at full stored precision.
-
-A packed array is {"f16": base64 of little-endian float16 values, "rows": [row lengths]};
-static/js/ecco-data.js expands it back into rows when the page loads.
-"""
+"""Moved to ecco_build/kinds/packing.py (and each kind's `page_form`); removed in wave 3."""
 
 from __future__ import annotations
 
-import base64
-import copy
 from typing import Any
 
-import numpy as np
+from ecco_build.kinds.packing import HALF_MAX, pack_rows, unpack
+from ecco_build.kinds.registry import KINDS
 
-HALF_MAX = 65504.0  # the largest finite float16
-
-
-def pack_rows(rows: list[list[float]]) -> dict[str, Any] | list[list[float]]:
-    """Rows of floats as packed half precision; unchanged if a value would overflow it."""
-    flat = np.fromiter((v for row in rows for v in row), dtype=np.float64)
-    if flat.size and not np.all(np.abs(flat) <= HALF_MAX):
-        return rows
-    data = flat.astype("<f2").tobytes()
-    return {"f16": base64.b64encode(data).decode("ascii"), "rows": [len(row) for row in rows]}
-
-
-def unpack(value: Any) -> Any:
-    """The inverse of pack_rows, applied wherever a packed array occurs in `value`."""
-    if isinstance(value, dict):
-        if set(value) == {"f16", "rows"}:
-            flat = np.frombuffer(base64.b64decode(value["f16"]), dtype="<f2").astype(np.float64).tolist()
-            rows, start = [], 0
-            for length in value["rows"]:
-                rows.append(flat[start : start + length])
-                start += length
-            return rows
-        return {key: unpack(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [unpack(item) for item in value]
-    return value
+__all__ = ["HALF_MAX", "pack_rows", "page_form", "unpack"]
 
 
 def page_form(data: dict[str, Any]) -> dict[str, Any]:
-    """The stored record (kind, options, provenance, result) as a page carries it."""
-    if data.get("kind") != "saliency":
-        return data
-    data = copy.copy(data)
-    result = data["result"] = dict(data["result"])
-    methods = result["methods"] = {name: dict(method) for name, method in result["methods"].items()}
-    for method in methods.values():
-        method.pop("norm", None)
-        for key in ("share", "signed"):
-            if key in method:
-                method[key] = pack_rows(method[key])
-    return data
+    """The stored record (kind, options, provenance, result) as a page carries it: its kind's form."""
+    kind = KINDS.get(data.get("kind"))  # type: ignore[arg-type]
+    return data if kind is None else kind.page_form(data)

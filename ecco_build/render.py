@@ -8,13 +8,11 @@ inside <script type="application/json"> with <, > and & escaped; never as raw HT
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from jinja2 import (
@@ -101,10 +99,9 @@ def environment(config: SiteConfig) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["rank_shade"] = rank_shade
+    for kind in KINDS.values():
+        env.filters.update(kind.filters)  # rank_shade, dominant, factor_sparklines, …
     env.filters["tag_slug"] = tag_slug
-    env.filters["dominant"] = dominant
-    env.filters["factor_sparklines"] = factor_sparklines
     env.filters["shown"] = lambda token: token.get("display", token["text"])
     env.filters["percent"] = lambda p: "–" if p is None else f"{100 * p:.1f}%" if p >= 0.001 else "<0.1%"
     return env
@@ -112,70 +109,6 @@ def environment(config: SiteConfig) -> Environment:
 
 def tag_slug(tag: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-") or "tag"
-
-
-def rank_shade(rank: int, max_rank: int) -> dict[str, str]:
-    """The log colour scale of the rank heatmaps (kept in step with static/js/ecco-heatmap.js)."""
-    v = max(0.0, 1 - math.log(rank) / math.log(max(max_rank, 10)))
-    return {
-        "background": f"rgba(31, 95, 191, {0.06 + 0.94 * v:.3f})",
-        "level": "dark" if v > 0.55 else "light",
-    }
-
-
-# Ten distinct factor colours (kept in step with static/js/ecco-factors.js).
-FACTOR_COLOURS = (
-    "31,119,180",
-    "255,127,14",
-    "44,160,44",
-    "214,39,40",
-    "148,103,189",
-    "140,86,75",
-    "227,119,194",
-    "127,127,127",
-    "188,189,34",
-    "23,190,207",
-)
-
-
-def dominant(block: dict, position: int) -> dict[str, Any]:
-    """The strongest factor at a token, and its tint scaled to that factor's maximum."""
-    values = [abs(row[position]) for row in block["factors"]]
-    factor = max(range(len(values)), key=values.__getitem__)
-    peak = max(abs(v) for v in block["factors"][factor]) or 1.0
-    v = values[factor] / peak
-    colour = FACTOR_COLOURS[factor % len(FACTOR_COLOURS)]
-    return {
-        "factor": factor,
-        "background": f"rgba({colour},{0.08 + 0.8 * v:.3f})",
-        "level": "dark" if v > 0.6 else "light",
-    }
-
-
-def factor_sparklines(block: dict) -> Markup:
-    """Static SVG sparklines, one per factor, drawn from numbers only (no text from the model)."""
-    width, height, gap = 240, 28, 6
-    rows = block["factors"]
-    total = len(rows) * (height + gap)
-    parts = [
-        f'<svg class="ecco-sparklines" viewBox="0 0 {width + 30} {total}" width="{width + 30}" '
-        f'height="{total}" role="img" aria-label="Sparklines of {len(rows)} factors over the tokens">'
-    ]
-    for i, row in enumerate(rows):
-        top = i * (height + gap)
-        low, high = min(min(row), 0.0), max(max(row), 1e-12)
-        step = width / max(1, len(row) - 1)
-        points = " ".join(
-            f"{30 + j * step:.1f},{top + height - (v - low) / (high - low) * height:.1f}"
-            for j, v in enumerate(row)
-        )
-        colour = FACTOR_COLOURS[i % len(FACTOR_COLOURS)]
-        parts.append(
-            f'<text x="0" y="{top + height * 0.7:.0f}" font-size="12">{i + 1}</text>'
-            f'<polyline fill="none" stroke="rgb({colour})" stroke-width="1.5" points="{points}"/>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
 
 
 def script_json(text: str) -> Markup:

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from ecco_build import __version__
+from ecco_build.envelope import check_result
 from ecco_build.errors import EccoBuildError, ModelLoadError
+from ecco_build.kinds.registry import KINDS
 from ecco_build.plan import Job
-from ecco_build.registry import KINDS
-from ecco_build.results import check_result
 from ecco_build.store import DataStore, round_numbers
 
 log = logging.getLogger(__name__)

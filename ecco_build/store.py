@@ -2,7 +2,7 @@
 
 Writes are atomic (temp file in the same folder, then rename). A file that is truncated,
 corrupt, belongs to another key or does not match its kind's documented result shape
-(`results.check_result`) is never served: it is reported and recomputed.
+(`envelope.check_result`) is never served: it is reported and recomputed.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ecco_build import contain
+from ecco_build.envelope import check_result
 from ecco_build.errors import EccoBuildError, clip, display_path
 from ecco_build.plan import Job
-from ecco_build.results import check_result
 
 log = logging.getLogger(__name__)
 SIGNIFICANT_DIGITS = 4

@@ -1,0 +1,91 @@
+"""`rankings-watch`: the logit lens's rank of chosen candidate tokens at every layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypedDict
+
+from ecco_build.kinds.kind import Kind
+from ecco_build.kinds.lens import check_lens, check_rank_table, draw_rank_grid, rank_shade
+from ecco_build.kinds.options import MODEL, POSITION, PRESENTATION, PROMPT, Common
+from ecco_build.kinds.schema import Option
+from ecco_build.kinds.tokens import Token, WatchedToken, below, check_token, tokens
+from ecco_build.shapes import Record
+
+VERSION = 1
+DOC = "Logit lens: the rank of chosen candidate tokens at every layer for one position."
+OPTIONS = (
+    MODEL,
+    PROMPT,
+    POSITION,
+    Option("watch", "list[str]", None, 'Tokens to follow, e.g. [" is", " are"].', required=True),
+    Option("first_token", bool, False, "Score a multi-token watch string by its first token."),
+    *PRESENTATION,
+)
+# The smallest valid directive: its required options.
+EXAMPLE = {"prompt": "The keys to the cabinet", "watch": [" is", " are"]}
+
+
+@dataclass(frozen=True)
+class Options(Common):
+    """The typed options (`KIND.record_of(flat)`): one field per option, named as it."""
+
+    position: int
+    watch: tuple[str, ...]
+    first_token: bool
+
+
+class RankingsWatchResult(TypedDict):
+    """`rankings-watch`: the rank of chosen tokens at every layer, for the token after `position`.
+
+    lens: how layers are read, "normed".
+    prompt_length: how many of `tokens` are the prompt (all of them: nothing is generated).
+    tokens: (T,) Token.
+    position: the token after which the watched tokens are ranked, 0 ≤ position < T.
+    first_token: whether multi-token :watch: strings were scored by their first token.
+    watch: (W,) WatchedToken, W ≥ 1.
+    layers: (L,) layer labels, "embeddings" and then "1", "2", …; L ≥ 1.
+    rank: (L, W) integers ≥ 1: 1 + the number of vocabulary entries with a larger logit.
+    p: (L, W) each watched token's probability at each layer, in [0, 1].
+    """
+
+    lens: str
+    prompt_length: int
+    tokens: list[Token]
+    position: int
+    first_token: bool
+    watch: list[WatchedToken]
+    layers: list[str]
+    rank: list[list[int]]
+    p: list[list[float]]
+
+
+def check_watched(r: Record) -> None:
+    check_token(r)
+    r.string("asked")
+
+
+def check_result(r: Record) -> None:
+    count, layers = check_lens(r)
+    r.integer("position", low=0, high=below(count))
+    r.boolean("first_token")
+    watched = tokens(r, "watch", check_watched)
+    if watched == 0:
+        r.fail(r.path("watch"), "is empty: there is no token to watch")
+    check_rank_table(r, layers, watched, "result.watch")
+
+
+KIND = Kind(
+    name="rankings-watch",
+    doc=DOC,
+    version=VERSION,
+    options=OPTIONS,
+    record=Options,
+    result=RankingsWatchResult,
+    check_result=check_result,
+    requires="causal",
+    draw_card=draw_rank_grid,
+    example=EXAMPLE,
+    filters={"rank_shade": rank_shade},
+    compute="ecco_build.analyses.lens:rankings_watch",  # analyses/rankings_watch.py in wave 2
+)

@@ -1,0 +1,1 @@
+"""Tests of the directive kinds (ecco_build/kinds/)."""
