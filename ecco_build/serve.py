@@ -84,7 +84,7 @@ def watched_paths(site_dir: Path) -> list[Path]:
     paths = [config.path, config.articles_path, config.root / "templates", config.root / "static"]
     if config.bibliography:
         paths.append(config.root / config.bibliography)
-    from ecco_build.render import theme_dir
+    from ecco_build.render.theme import theme_dir
 
     paths += [theme_dir() / "templates", theme_dir() / "static"]
     return [p for p in paths if p.exists()]

@@ -1,0 +1,93 @@
+"""One analysis figure: its kind's template (`templates/directives/<kind>.html`) rendered with
+the stored result, and the result's page form either inlined as JSON or set aside as a data
+file for the Renderer to write.
+
+The template draws a static fallback readable without JavaScript plus the kind's custom element,
+which hydrates from the JSON. Model and prompt text reaches the page only through autoescaped
+templates or as JSON inside <script type="application/json"> with <, > and & escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from ecco_build.articles import Directive
+from ecco_build.kinds.registry import KINDS
+from ecco_build.store import dumps
+
+# Results up to this size are inlined into the page (works from file:// and saves a
+# request); larger ones are copied to data/ and fetched when the figure is shown.
+INLINE_LIMIT = 24_000
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site root, e.g. "brackets/index.html"
+    root: str  # relative prefix back to the site root, e.g. "../"
+
+
+@dataclass(frozen=True)
+class DataFile:
+    name: str  # under the site's data/: the job's filename, "<kind>-<key[:20]>.json"
+    text: str  # the result's page form, serialised
+
+
+@dataclass(frozen=True)
+class RenderedFigure:
+    html: str
+    data_file: DataFile | None  # a result too large to inline, fetched from data/ by the page
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a figure sits in its article: what its template shows around the analysis."""
+
+    page: Page
+    number: int  # "Figure 3"
+    id: str  # the <figure>'s id, e.g. "fig-3" or the author's label
+    caption: str  # the caption, rendered to HTML
+
+
+def script_json(text: str) -> Markup:
+    """Serialised JSON made safe to place inside <script type="application/json">."""
+    text = text.strip().replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)
+
+
+def render_figure(
+    env: Environment, directive: Directive, data: dict[str, Any], filename: str, placed: Placed
+) -> RenderedFigure:
+    """The figure of `directive`, whose stored record (kind, options, provenance, result) is
+    `data` and whose data file, if the record is too large to inline, is `filename` (the job's).
+    The kind gives the template, the element and the form the page carries."""
+    kind = KINDS[directive.kind]
+    text = dumps(kind.page_form(data))
+    payload, src, data_file = None, None, None
+    if len(text) <= INLINE_LIMIT:
+        payload = script_json(text)
+    else:
+        data_file = DataFile(filename, text)
+        src = f"{placed.page.root}data/{filename}"
+    figure = {
+        "id": placed.id,
+        "number": placed.number,
+        "kind": kind.name,
+        "element": kind.element,
+        "width": directive.options.get("width", "body"),
+        "where": directive.where,
+        "caption": Markup(placed.caption),
+    }
+    html = env.get_template(kind.template).render(
+        figure=figure,
+        data=data,
+        result=data["result"],
+        options=directive.options,
+        payload=payload,
+        src=src,
+        page=placed.page,
+    )
+    return RenderedFigure(html, data_file)
