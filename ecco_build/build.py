@@ -12,15 +12,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ecco_build.collect import Collected, collect
 from ecco_build.config import SiteConfig, load_config
 from ecco_build.errors import ArticleErrors, EccoBuildError, clip, display_path
 from ecco_build.output import check_output, staging
 from ecco_build.pagecache import PageCache, article_fingerprint, site_fingerprint
+from ecco_build.plan import Plan, plan
 from ecco_build.render import Renderer, copy_static, environment, theme_dir
 from ecco_build.run import RunStats, run_jobs
 from ecco_build.store import DataStore
+from ecco_build.validate import Validated, validate
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +46,14 @@ class BuildResult:
         return f"{self.rendered} of {articles} article pages rendered, {articles - self.rendered} unchanged"
 
 
-def validated(site_dir: Path) -> tuple[SiteConfig, Collected]:
+def validated(site_dir: Path) -> tuple[SiteConfig, Validated]:
     """The config and every article, checked; all problems raised together. Loads no model."""
     config = load_config(site_dir)
-    collected = collect(config)
-    if collected.problems:
-        raise ArticleErrors(collected.problems)
+    checked = validate(config)
+    if checked.problems:
+        raise ArticleErrors(checked.problems)
     check_templates(config)
-    return config, collected
+    return config, checked
 
 
 def check_templates(config: SiteConfig) -> None:
@@ -64,10 +66,10 @@ def check_templates(config: SiteConfig) -> None:
 
 def check(site_dir: Path) -> tuple[SiteConfig, int, int, tuple[str, ...]]:
     """Validate everything, load no model. Returns (config, articles, directives, warnings)."""
-    config, collected = validated(site_dir)
+    config, checked = validated(site_dir)
     check_output(None, config)  # the folder a build would replace
-    count = sum(len(a.directives) for a in collected.articles)
-    return config, len(collected.articles), count, collected.warnings
+    count = sum(len(a.directives) for a in checked.articles)
+    return config, len(checked.articles), count, checked.warnings
 
 
 def build(
@@ -79,63 +81,26 @@ def build(
     live_reload: bool = False,
 ) -> BuildResult:
     start = time.perf_counter()
-    config, collected = validated(site_dir)
+    config, checked = validated(site_dir)
     out_dir = check_output(out, config)  # before any model loads
+    planned = plan(checked)
     store = DataStore(config.data_path, config.root)
-    warnings = list(collected.warnings)
-    places: dict[str, list[str]] = {}
-    for article in collected.articles:
-        for directive in article.directives:
-            job = collected.jobs[(article.path, directive.number)]
-            places.setdefault(job.key, []).append(directive.where)
-    where = {key: ", ".join(found) for key, found in places.items()}
     stats = RunStats()
-    results = run_jobs(
-        collected.jobs.values(), store, device or config.device, recompute=recompute, where=where, stats=stats
-    )
-    used = {job.filename for job in collected.jobs.values()}
-    stale = (
-        sorted(p.name for p in config.data_path.glob("*.json") if p.name not in used)
-        if config.data_path.is_dir()
-        else []
-    )
-    if stale:
-        warnings.append(
-            f"{len(stale)} file(s) in {config.data_dir}/ belong to no directive: {', '.join(stale[:5])}"
-            + (" …" if len(stale) > 5 else "")
-            + " (delete them)"
-        )
+    where = planned.places(checked.articles)
+    jobs = planned.jobs.values()
+    results = run_jobs(jobs, store, device or config.device, recompute=recompute, where=where, stats=stats)
+    warnings = [*checked.warnings, *_stale_warning(config, planned)]
     if not config.base_url:
         warnings.append("site.toml sets no base_url: the feed and sitemap use relative links")
     if strict and warnings:
         raise EccoBuildError("--strict: warnings are errors:\n" + "\n".join(warnings))
-    rendered = 0
     with staging(out_dir) as stage:
-        renderer = Renderer(config, collected.jobs, results, stage, collected.bibliographies)
-        copy_static(config, stage)
-        pages = PageCache(out_dir, stage)
-        site_key = site_fingerprint(config, theme_dir())
-        for article in collected.articles:
-            jobs = [collected.jobs[(article.path, d.number)] for d in article.directives]
-            key = article_fingerprint(
-                site_key, article, jobs, results, collected.files[article.path], live_reload
-            )
-            if pages.reuse(article, key, jobs):
-                continue
-            with template_errors(article.path, config):
-                renderer.article(article, live_reload=live_reload)
-            rendered += 1
-        pages.save()
-        with template_errors("the index page", config):
-            renderer.index(list(collected.articles), live_reload=live_reload)
-        with template_errors("the feed and sitemap", config):
-            renderer.feeds(list(collected.articles))
-        (stage / ".nojekyll").write_text("")  # GitHub Pages: serve folders starting with _ too
+        rendered = _render(config, checked, planned, results, stage, out_dir, live_reload)
     for warning in warnings:
         log.warning("%s", warning)
     return BuildResult(
         out_dir,
-        len(collected.articles) + 1,
+        len(checked.articles) + 1,
         stats.reused,
         stats.computed,
         tuple(stats.models_loaded),
@@ -143,6 +108,56 @@ def build(
         time.perf_counter() - start,
         rendered,
     )
+
+
+def _stale_warning(config: SiteConfig, planned: Plan) -> list[str]:
+    """A warning naming the data files no directive uses, if there are any."""
+    used = {job.filename for job in planned.jobs.values()}
+    stale = (
+        sorted(p.name for p in config.data_path.glob("*.json") if p.name not in used)
+        if config.data_path.is_dir()
+        else []
+    )
+    if not stale:
+        return []
+    return [
+        f"{len(stale)} file(s) in {config.data_dir}/ belong to no directive: {', '.join(stale[:5])}"
+        + (" …" if len(stale) > 5 else "")
+        + " (delete them)"
+    ]
+
+
+def _render(
+    config: SiteConfig,
+    checked: Validated,
+    planned: Plan,
+    results: dict[str, dict[str, Any]],
+    stage: Path,
+    out_dir: Path,
+    live_reload: bool,
+) -> int:
+    """Every page into the staging folder; returns how many article pages were rendered
+    (the others were unchanged and copied from the last build)."""
+    rendered = 0
+    renderer = Renderer(config, planned.jobs, results, stage, checked.bibliographies)
+    copy_static(config, stage)
+    pages = PageCache(out_dir, stage)
+    site_key = site_fingerprint(config, theme_dir())
+    for article in checked.articles:
+        jobs = planned.of(article)
+        key = article_fingerprint(site_key, article, jobs, results, checked.files[article.path], live_reload)
+        if pages.reuse(article, key, jobs):
+            continue
+        with template_errors(article.path, config):
+            renderer.article(article, live_reload=live_reload)
+        rendered += 1
+    pages.save()
+    with template_errors("the index page", config):
+        renderer.index(list(checked.articles), live_reload=live_reload)
+    with template_errors("the feed and sitemap", config):
+        renderer.feeds(list(checked.articles))
+    (stage / ".nojekyll").write_text("")  # GitHub Pages: serve folders starting with _ too
+    return rendered
 
 
 @contextmanager

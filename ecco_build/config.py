@@ -8,15 +8,15 @@ valid one, a value of the wrong type or outside its choices says what is allowed
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import tomllib
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from ecco_build import contain, urls
+from ecco_build.config_check import Checker
 from ecco_build.errors import ConfigError, Problem, clip, did_you_mean
+from ecco_build.toml_lines import key_lines, parse, read_text
 
 CONFIG_NAME = "site.toml"
 DTYPES = ("float32", "float16", "bfloat16")
@@ -134,9 +134,6 @@ SITE_PATHS = {
     "out_dir": 'a folder, e.g. "_site" or "docs"',
     "bibliography": 'a file, e.g. "references.bib"',
 }
-# C0 controls other than tab, newline and carriage return, and DEL: never meant in a setting
-# (TOML lets them in through escapes such as "\u000b"); NUL would break every path operation.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def load_config(site_dir: Path) -> SiteConfig:
@@ -153,11 +150,11 @@ def load_config(site_dir: Path) -> SiteConfig:
             f"{path}: no site configuration here; run `ecco-build new {site_dir}` to start a site "
             "or pass the folder that holds site.toml"
         )
-    text = _read(path)
-    table = _parse(text, path)
-    checker = _Checker(path, key_lines(text))
+    text = read_text(path)
+    table = parse(text, path)
+    checker = Checker(path, key_lines(text), tables={"models": ModelConfig})
     config: SiteConfig = checker.build(SiteConfig, table, ())
-    checker.check_values(config, table)
+    _check_values(checker, config, table)
     if checker.problems:
         raise config_errors(checker.problems)
     return replace(config, root=site_dir.resolve(), path=path)
@@ -172,157 +169,45 @@ def config_errors(problems: list[Problem]) -> ConfigError:
     return ConfigError("\n".join(lines))
 
 
-def _read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from None
-    try:
-        return data.decode("utf-8-sig")  # a byte-order mark is tolerated, as editors write one
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - data.rfind(b"\n", 0, exc.start)
-        raise ConfigError(
-            f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at column {column}); "
-            "save site.toml as UTF-8"
-        ) from None
-
-
-def _parse(text: str, path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = re.search(r" \(at line (\d+), column (\d+)\)$", message)
-        if found:
-            where = f"{path}:{found.group(1)}"
-            message = f"{message[: found.start()]} (column {found.group(2)})"
-        else:  # "(at end of document)"
-            where = f"{path}:{text.count(chr(10)) + 1}"
-            message = message.removesuffix(" (at end of document)") + " (at the end of the file)"
-        raise ConfigError(f"{where}: not valid TOML: {clip(message)}") from None
-    except RecursionError:
-        raise ConfigError(f"{path}:1: not valid TOML: arrays or tables nested too deeply") from None
-
-
-class _Checker:
-    """Builds the dataclasses from the parsed table, collecting every problem at its line."""
-
-    def __init__(self, path: Path, lines: dict[tuple[str, ...], int]):
-        self.path = path
-        self.lines = lines
-        self.problems: list[Problem] = []
-
-    def line(self, keys: tuple[str, ...]) -> int:
-        """The line of a key (or, for a table, of its header); of its nearest parent if unseen."""
-        for end in range(len(keys), 0, -1):
-            if keys[:end] in self.lines:
-                return self.lines[keys[:end]]
-        return 1
-
-    def add(self, keys: tuple[str, ...], message: str) -> None:
-        self.problems.append(Problem(str(self.path), self.line(keys), message))
-
-    def build(self, cls: type, table: dict[str, Any], where: tuple[str, ...]) -> Any:
-        known = {f.name: f for f in fields(cls) if not f.metadata.get("internal")}
-        values: dict[str, Any] = {}
-        for name, value in table.items():
-            keys = (*where, name)
-            if name not in known:
-                self.add(keys, f'unknown key "{clip(name)}" in {_label(where)}; {did_you_mean(name, known)}')
-                continue
-            default = _default(known[name])
-            if dataclasses.is_dataclass(default):
-                if self.is_table(value, keys):
-                    values[name] = self.build(type(default), value, keys)
-            elif name == "models":
-                if self.is_table(value, keys):
-                    values[name] = {
-                        alias: self.build(ModelConfig, spec, (*keys, alias))
-                        for alias, spec in value.items()
-                        if self.is_table(spec, (*keys, alias))
-                    }
-            elif self.is_value(value, type(default), keys):
-                values[name] = value
-        return cls(**values)
-
-    def is_table(self, value: Any, keys: tuple[str, ...]) -> bool:
-        if isinstance(value, dict):
-            return True
-        name = ".".join(keys)
-        self.add(keys, f'"{clip(name)}" must be a table ([{clip(name)}]), not {_shown(value)}')
-        return False
-
-    def is_value(self, value: Any, expected: type, keys: tuple[str, ...]) -> bool:
-        where = f'"{keys[-1]}" in {_label(keys[:-1])}'
-        if not isinstance(value, expected):
-            wanted = "true or false" if expected is bool else "a string (in quotes)"
-            self.add(keys, f"{where} must be {wanted}, not {_shown(value)}")
-            return False
-        control = _CONTROL.search(value) if isinstance(value, str) else None
-        if control:
-            self.add(
-                keys,
-                f"{where} contains the control character U+{ord(control.group()):04X}; remove it",
+def _check_values(checker: Checker, config: SiteConfig, table: dict[str, Any]) -> None:
+    """The rules that a value's type alone does not say."""
+    checker.choice(config.device, DEVICES, ("device",), "device")
+    checker.choice(config.citation_style, CITATION_STYLES, ("citation_style",), "citation_style")
+    if config.base_url and not urls.is_absolute_http(config.base_url):
+        checker.add(
+            ("base_url",),
+            f'base_url must be an absolute http(s) URL such as "https://you.github.io/repo/", '
+            f'not "{clip(config.base_url)}"',
+        )
+    if config.author.url and not urls.is_safe(config.author.url):
+        checker.add(
+            ("author", "url"),
+            "[author] url must be an http(s) or mailto URL or a relative link, "
+            f'not "{clip(config.author.url)}"',
+        )
+    for name, what in SITE_PATHS.items():
+        value = getattr(config, name)
+        if _leaves_site(value):
+            checker.add(
+                (name,),
+                f"{name} must be {what} inside the site, relative to site.toml, "
+                f'not "{clip(value)}" (no absolute path, no ..)',
             )
-            return False
-        return True
-
-    def check_values(self, config: SiteConfig, table: dict[str, Any]) -> None:
-        """The rules that a value's type alone does not say."""
-        self.choice(config.device, DEVICES, ("device",), "device")
-        self.choice(config.citation_style, CITATION_STYLES, ("citation_style",), "citation_style")
-        if config.base_url and not urls.is_absolute_http(config.base_url):
-            self.add(
-                ("base_url",),
-                f'base_url must be an absolute http(s) URL such as "https://you.github.io/repo/", '
-                f'not "{clip(config.base_url)}"',
+    for alias, model in config.models.items():
+        keys = ("models", alias)
+        if not model.source:
+            checker.add(
+                (*keys, "source") if "source" in table["models"][alias] else keys,
+                f'[models.{clip(alias)}] needs a source (e.g. source = "builtin:demo")',
             )
-        if config.author.url and not urls.is_safe(config.author.url):
-            self.add(
-                ("author", "url"),
-                "[author] url must be an http(s) or mailto URL or a relative link, "
-                f'not "{clip(config.author.url)}"',
-            )
-        for name, what in SITE_PATHS.items():
-            value = getattr(config, name)
-            if _leaves_site(value):
-                self.add(
-                    (name,),
-                    f"{name} must be {what} inside the site, relative to site.toml, "
-                    f'not "{clip(value)}" (no absolute path, no ..)',
-                )
-        for alias, model in config.models.items():
-            keys = ("models", alias)
-            if not model.source:
-                self.add(
-                    (*keys, "source") if "source" in table["models"][alias] else keys,
-                    f'[models.{clip(alias)}] needs a source (e.g. source = "builtin:demo")',
-                )
-            self.choice(model.dtype, DTYPES, (*keys, "dtype"), f"[models.{clip(alias)}] dtype")
-        aliases = table.get("models") if isinstance(table.get("models"), dict) else {}
-        if config.default_model and config.default_model not in aliases:
-            hint = did_you_mean(config.default_model, aliases) if aliases else "site.toml defines no models"
-            self.add(
-                ("default_model",),
-                f'default_model "{clip(config.default_model)}" is not a [models.*] alias; {hint}',
-            )
-
-    def choice(self, value: str, choices: tuple[str, ...], keys: tuple[str, ...], name: str) -> None:
-        if value not in choices:
-            self.add(keys, f'{name} must be one of {", ".join(choices)}, not "{clip(value)}"')
-
-
-def _label(where: tuple[str, ...]) -> str:
-    return f"[{clip('.'.join(where))}]" if where else CONFIG_NAME
-
-
-def _default(f: dataclasses.Field) -> Any:
-    return f.default if f.default is not MISSING else f.default_factory()
-
-
-def _shown(value: Any) -> str:
-    return clip(repr(value)) if isinstance(value, str) else clip(value)
+        checker.choice(model.dtype, DTYPES, (*keys, "dtype"), f"[models.{clip(alias)}] dtype")
+    aliases = table.get("models") if isinstance(table.get("models"), dict) else {}
+    if config.default_model and config.default_model not in aliases:
+        hint = did_you_mean(config.default_model, aliases) if aliases else "site.toml defines no models"
+        checker.add(
+            ("default_model",),
+            f'default_model "{clip(config.default_model)}" is not a [models.*] alias; {hint}',
+        )
 
 
 def _leaves_site(value: str) -> bool:
@@ -330,96 +215,3 @@ def _leaves_site(value: str) -> bool:
     if value.startswith(("/", "\\")) or PureWindowsPath(value).drive:
         return True
     return ".." in re.split(r"[/\\]", value)
-
-
-# Where each key sits in the file. tomllib gives values without positions, so the text is
-# scanned once more: headers and `key =` lines are recorded at the start of each logical
-# line; strings (multi-line ones too), arrays and comments are skipped so that nothing inside
-# a value is taken for a key. The text has already parsed, so the scan can be lenient.
-_KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
-_DOTTED = rf"{_KEY}(?:[ \t]*\.[ \t]*{_KEY})*"
-_HEADER = re.compile(rf"[ \t]*\[\[?[ \t]*({_DOTTED})[ \t]*\]\]?")
-_ASSIGN = re.compile(rf"[ \t]*({_DOTTED})[ \t]*=")
-_SEGMENT = re.compile(_KEY)
-
-
-def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """(table, …, key) → the line that declares it: a key's own line, a table's header line
-    (or, for a table only implied by a dotted key or a deeper header, the first such line)."""
-    found: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
-    pos, line = 0, 1
-    while pos < len(text):
-        header = _HEADER.match(text, pos)
-        assign = None if header else _ASSIGN.match(text, pos)
-        if header:
-            table = _key_path(header.group(1))
-            found[table] = line  # an explicit header wins over an earlier implied one
-            for end in range(1, len(table)):
-                found.setdefault(table[:end], line)
-            pos = header.end()
-        elif assign:
-            keys = (*table, *_key_path(assign.group(1)))
-            for end in range(len(table) + 1, len(keys) + 1):
-                found.setdefault(keys[:end], line)
-            pos = assign.end()
-        pos, line = _skip_value(text, pos, line)
-    return found
-
-
-def _key_path(dotted: str) -> tuple[str, ...]:
-    parts = []
-    for match in _SEGMENT.finditer(dotted):
-        segment = match.group()
-        parts.append(tomllib.loads(f"k = {segment}")["k"] if segment[0] in "\"'" else segment)
-    return tuple(parts)
-
-
-def _skip_value(text: str, pos: int, line: int) -> tuple[int, int]:
-    """Skip to the start of the next logical line: past strings, arrays, inline tables, comments."""
-    depth = 0
-    while pos < len(text):
-        char = text[pos]
-        if char == "\n":
-            line += 1
-            pos += 1
-            if depth == 0:
-                break
-        elif char == "#":
-            end = text.find("\n", pos)
-            pos = len(text) if end < 0 else end
-        elif char in "[{":
-            depth += 1
-            pos += 1
-        elif char in "]}":
-            depth = max(0, depth - 1)
-            pos += 1
-        elif char in "\"'":
-            pos, line = _skip_string(text, pos, line)
-        else:
-            pos += 1
-    return pos, line
-
-
-def _skip_string(text: str, pos: int, line: int) -> tuple[int, int]:
-    quote = text[pos]
-    delimiter = quote * 3 if text.startswith(quote * 3, pos) else quote
-    pos += len(delimiter)
-    while pos < len(text):
-        if text.startswith(delimiter, pos):
-            pos += len(delimiter)
-            if len(delimiter) == 3:  # up to two more quotes belong to the string: """a""""
-                for _ in range(2):
-                    if text.startswith(quote, pos):
-                        pos += 1
-            return pos, line
-        char = text[pos]
-        if char == "\n":
-            line += 1
-        if char == "\\" and quote == '"':
-            if text.startswith("\n", pos + 1):
-                line += 1
-            pos += 2
-        else:
-            pos += 1
-    return pos, line

@@ -43,7 +43,7 @@ def test_an_undefined_name_is_located(tmp_path):
     )
     assert failure(site) == (
         "templates/article.html:3: rendering articles/a.md failed in a template: "
-        "'ecco_build.articles.FrontMatter object' has no attribute 'nope'"
+        "'ecco_build.document.frontmatter.FrontMatter object' has no attribute 'nope'"
     )
 
 

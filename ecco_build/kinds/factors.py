@@ -9,9 +9,18 @@ from markupsafe import Markup
 
 from ecco_build.kinds.drawing import WIDTH
 from ecco_build.kinds.kind import Kind
-from ecco_build.kinds.options import MODEL, NO_GENERATION, PRESENTATION, PROMPT, Common, Generation
+from ecco_build.kinds.options import (
+    MODEL,
+    NO_GENERATION,
+    PRESENTATION,
+    PROMPT,
+    Common,
+    Generation,
+    TokenizerView,
+    planned_output,
+)
 from ecco_build.kinds.palette import factor_colour, rgb
-from ecco_build.kinds.schema import Option
+from ecco_build.kinds.schema import Option, parse_layers
 from ecco_build.kinds.tokens import Token, below, tokens
 from ecco_build.shapes import Record
 
@@ -62,6 +71,24 @@ def one_token_problem(method: str) -> str:
         f":method: {method} factors how activations vary from token to token, and the text is "
         "1 token; give a longer prompt (or :max_new_tokens:), or use :method: nmf"
     )
+
+
+def check_tokens(options: Options, facts: TokenizerView) -> list[str]:
+    """:layers: are layers of the model (when config.json says how many), and a signed method
+    has at least two tokens to factor."""
+    problems = []
+    layers = list(options.layers) if isinstance(options.layers, tuple) else options.layers
+    try:
+        if facts.n_layers:
+            parse_layers(layers, facts.n_layers)
+    except ValueError as exc:
+        problems.append(str(exc))
+    if (
+        options.method in SIGNED_METHODS
+        and facts.count_tokens(options.prompt) + planned_output(options, facts) < 2
+    ):
+        problems.append(one_token_problem(options.method))
+    return problems
 
 
 class FactorNeuron(TypedDict):
@@ -231,4 +258,5 @@ KIND = Kind(
     draw_card=draw_card,
     example=EXAMPLE,
     filters={"dominant": dominant, "factor_sparklines": factor_sparklines},
+    check_tokens=check_tokens,
 )

@@ -24,6 +24,11 @@ from ecco_build.shapes import Record
 Requires = Literal["causal", "causal_or_masked_lm", "any"]
 
 
+def no_problems(record: Any, facts: groups.TokenizerView) -> list[str]:
+    """The default token check: a kind whose options say nothing about tokens."""
+    return []
+
+
 def unchanged(data: dict[str, Any]) -> dict[str, Any]:
     """The default page form: the stored record as it is."""
     return data
@@ -43,6 +48,9 @@ class Kind:
     example: Mapping[str, Any]  # the smallest valid option set (the required options)
     page_form: Callable[[dict[str, Any]], dict[str, Any]] = unchanged  # the record a page carries
     filters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)  # jinja filters it brings
+    # (Options record, tokenizer view) → problems with its options that only the model's
+    # tokenizer or config.json can tell (:watch: one token, :layers: in range), as messages
+    check_tokens: Callable[[Any, groups.TokenizerView], list[str]] = no_problems
     # "module:function" taking (loaded_model, options) → JSON-able dict; "" means the room's
     # own analyses/<module>.py:compute.
     compute: str = ""

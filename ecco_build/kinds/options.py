@@ -4,9 +4,13 @@ each kind's options tuple in place (the order is part of every stored `options` 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ecco_build.kinds.schema import FlatOptions, Option
+from ecco_build.errors import EccoBuildError, Problem, clip, did_you_mean
+from ecco_build.kinds.schema import FlatOptions, Option, OptionError
+
+if TYPE_CHECKING:
+    from ecco_build.kinds.kind import Kind
 
 T = TypeVar("T")
 
@@ -109,3 +113,104 @@ def _frozen(value: Any) -> Any:
 
 def _thawed(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+# name → (value, line, value_is_raw_text): a directive's options as its fence wrote them
+RawOptions = dict[str, tuple[Any, int, bool]]
+
+
+def validate_options(
+    kind: Kind, raw: RawOptions, path: str, fence_line: int, problems: list[Problem]
+) -> FlatOptions | None:
+    """The flat options dict of a directive (defaults filled in, schema order), or None when
+    `problems` got one: an unknown option, a bad value, a required option missing, an empty
+    prompt. Options keep the order they were written in, defaults follow."""
+    before = len(problems)
+    known = kind.option_map
+    given: FlatOptions = {}
+    for name, (value, line, is_text) in raw.items():
+        option = known.get(name)
+        if option is None:
+            shown_name = clip(name, 80)
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f'unknown option "{shown_name}" for {kind.name}; {did_you_mean(shown_name, known)}',
+                )
+            )
+            continue
+        try:
+            given[name] = option.from_text(value) if is_text else option.check(value)
+        except OptionError as exc:
+            problems.append(Problem(path, line, str(exc)))
+    options = _with_defaults(kind, given, raw, path, fence_line, problems)
+    if isinstance(options.get(PROMPT.name), str) and not options[PROMPT.name].strip():
+        problems.append(Problem(path, raw[PROMPT.name][1], ":prompt: is empty; give the model some text"))
+    return None if len(problems) > before else options
+
+
+def _with_defaults(
+    kind: Kind, given: FlatOptions, raw: RawOptions, path: str, fence_line: int, problems: list[Problem]
+) -> FlatOptions:
+    """`given` (in the order written), then the defaults of the options not written; a required
+    one missing is a problem at the fence."""
+    options = dict(given)
+    for option in kind.options:
+        if option.name in raw:  # given: valid, or already reported
+            continue
+        if option.required:
+            problems.append(
+                Problem(path, fence_line, f"{kind.name} needs a :{option.name}: option ({option.doc})")
+            )
+        else:
+            options[option.name] = option.default
+    return options
+
+
+class TokenizerView(Protocol):
+    """What validation knows of a model without its weights (config.json and the tokenizer):
+    enough for a kind's `check_tokens` and the generic context and position rules."""
+
+    encoder: bool  # a masked LM's encoder, not a causal LM
+    n_layers: int | None  # None when config.json does not say
+
+    def token_pieces(self, text: str) -> list[str]: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def planned_output(record: Any, facts: TokenizerView) -> int:
+    """How many tokens follow the prompt: the target's, or at most :max_new_tokens: generated
+    (0 for a kind with neither)."""
+    target = getattr(record, TARGET.name, None)
+    return len(facts.token_pieces(target)) if target else getattr(record, "max_new_tokens", 0)
+
+
+def position_problem(position: int, prompt: int, output: int, exact: bool) -> str | None:
+    """Why :position: cannot exist in a text of `prompt` tokens followed by `output` more
+    (exactly, or at most when they are generated), or None. Agrees with resolve_position."""
+    index = prompt + position if position < 0 else position
+    total = prompt + output
+    if 0 <= index < total:
+        return None
+    size = (
+        f"it has {total} tokens, {prompt} in the prompt"
+        if exact
+        else f"the prompt has {prompt} tokens and at most {output} are generated"
+    )
+    back = f", or -1 to -{prompt} counting back from the end of the prompt" if prompt else ""
+    return f":position: {clip(str(position))} is outside the text ({size}); use 0 to {total - 1}{back}"
+
+
+def resolve_position(position: int, prompt_length: int, total: int) -> int:
+    """The 0-based index :position: names in a text of `total` tokens whose first
+    `prompt_length` are the prompt (negative: counting back from the prompt's end)."""
+    index = prompt_length + position if position < 0 else position
+    if not 0 <= index < total:
+        raise EccoBuildError(
+            f":position: {position} is outside the text (it has {total} tokens, "
+            f"{prompt_length} in the prompt); "
+            f"use 0 to {total - 1}, or -1 to -{prompt_length} counting back from the end of the prompt"
+        )
+    return index

@@ -9,7 +9,16 @@ from typing import Any, NotRequired, TypedDict
 from ecco_build.errors import clip
 from ecco_build.kinds.drawing import draw_tokens
 from ecco_build.kinds.kind import Kind
-from ecco_build.kinds.options import GENERATION, MODEL, PRESENTATION, PROMPT, TARGET, Common, Generation
+from ecco_build.kinds.options import (
+    GENERATION,
+    MODEL,
+    PRESENTATION,
+    PROMPT,
+    TARGET,
+    Common,
+    Generation,
+    TokenizerView,
+)
 from ecco_build.kinds.packing import pack_rows
 from ecco_build.kinds.schema import Option
 from ecco_build.kinds.tokens import Token, below, check_token, tokens
@@ -92,6 +101,23 @@ class Options(Common, Generation):
     tolerance: float
     batch_size: int
     view: str
+
+
+def foil_problem(text: str, pieces: list[str]) -> str | None:
+    """Why a :foil: that the tokenizer splits into `pieces` cannot be the contrast token, or None."""
+    if len(pieces) == 1:
+        return None
+    return (
+        f":foil: {clip(text)!r} is {len(pieces)} tokens {clip(repr(pieces))}, not one; choose a single token"
+    )
+
+
+def check_tokens(options: Options, facts: TokenizerView) -> list[str]:
+    """The :foil: (the contrast token, when given) is exactly one token."""
+    if not options.foil:
+        return []
+    problem = foil_problem(options.foil, facts.token_pieces(options.foil))
+    return [problem] if problem else []
 
 
 class SaliencyMethod(TypedDict):
@@ -234,4 +260,5 @@ KIND = Kind(
     draw_card=draw_card,
     example=EXAMPLE,
     page_form=page_form,
+    check_tokens=check_tokens,
 )
