@@ -59,8 +59,121 @@ def tokenizer(style: str):
 
 
 FAMILIES = ("gpt2", "llama")
-ALL_CAUSAL = ("gpt2", "gpt_neo", "gpt_neox", "opt", "llama", "mistral", "qwen2", "gemma")
+ALL_CAUSAL = ("gpt2", "gpt_neo", "gpt_neox", "opt", "llama", "mistral", "qwen2", "gemma", "gemma2")
 ENCODERS = ("bert", "roberta", "distilbert")
+BYTE_LEVEL = ("gpt2", "gpt_neo", "gpt_neox", "opt", *ENCODERS)  # the others use metaspace
+
+
+def _ids(tok) -> dict:
+    return {"bos_token_id": tok.bos_token_id, "eos_token_id": tok.eos_token_id}
+
+
+def _gpt2(tf, tok):
+    config = tf.GPT2Config(vocab_size=len(tok), n_positions=128, n_embd=32, n_layer=2, n_head=4, **_ids(tok))
+    return tf.GPT2LMHeadModel(config)
+
+
+def _llama_like(config_class, model_class, **extra):
+    def make(tf, tok):
+        config = getattr(tf, config_class)(
+            vocab_size=len(tok),
+            hidden_size=32,
+            intermediate_size=64,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            max_position_embeddings=128,
+            pad_token_id=tok.pad_token_id,
+            **_ids(tok),
+            **extra,
+        )
+        return getattr(tf, model_class)(config)
+
+    return make
+
+
+def _gpt_neo(tf, tok):
+    config = tf.GPTNeoConfig(
+        vocab_size=len(tok),
+        max_position_embeddings=128,
+        hidden_size=32,
+        num_layers=2,
+        num_heads=4,
+        attention_types=[[["global", "local"], 1]],
+        window_size=8,
+        **_ids(tok),
+    )
+    return tf.GPTNeoForCausalLM(config)
+
+
+def _gpt_neox(tf, tok):
+    config = tf.GPTNeoXConfig(
+        vocab_size=len(tok),
+        max_position_embeddings=128,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        **_ids(tok),
+    )
+    return tf.GPTNeoXForCausalLM(config)
+
+
+def _opt(tf, tok):
+    config = tf.OPTConfig(
+        vocab_size=len(tok),
+        max_position_embeddings=128,
+        hidden_size=32,
+        num_hidden_layers=2,
+        ffn_dim=64,
+        num_attention_heads=4,
+        word_embed_proj_dim=32,
+        pad_token_id=tok.pad_token_id,
+        **_ids(tok),
+    )
+    return tf.OPTForCausalLM(config)
+
+
+def _encoder(config_class, model_class, sizes):
+    def make(tf, tok):
+        config = getattr(tf, config_class)(
+            vocab_size=len(tok), max_position_embeddings=130, pad_token_id=tok.pad_token_id, **sizes
+        )
+        return getattr(tf, model_class)(config)
+
+    return make
+
+
+_BERT_SIZES = {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4}
+_DISTILBERT_SIZES = {"dim": 32, "hidden_dim": 64, "n_layers": 2, "n_heads": 4}
+# model_type → (transformers module, tokenizer) → a tiny random model; one per family in
+# ecco_build.models.families.FAMILIES (tests/models/test_families.py checks).
+BUILDERS = {
+    "gpt2": _gpt2,
+    "gpt_neo": _gpt_neo,
+    "gpt_neox": _gpt_neox,
+    "opt": _opt,
+    "llama": _llama_like("LlamaConfig", "LlamaForCausalLM"),
+    "mistral": _llama_like("MistralConfig", "MistralForCausalLM"),
+    "qwen2": _llama_like("Qwen2Config", "Qwen2ForCausalLM"),
+    "gemma": _llama_like("GemmaConfig", "GemmaForCausalLM", head_dim=8),
+    # Gemma 2: soft-capped final logits and attention scores, alternating sliding-window layers.
+    "gemma2": _llama_like(
+        "Gemma2Config",
+        "Gemma2ForCausalLM",
+        head_dim=8,
+        final_logit_softcapping=30.0,
+        attn_logit_softcapping=50.0,
+        sliding_window=8,
+    ),
+    "bert": _encoder("BertConfig", "BertForMaskedLM", _BERT_SIZES),
+    "roberta": _encoder("RobertaConfig", "RobertaForMaskedLM", _BERT_SIZES),
+    "distilbert": _encoder(
+        "DistilBertConfig",
+        "DistilBertForMaskedLM",
+        {"dim": 32, "hidden_dim": 64, "n_layers": 2, "n_heads": 4},
+    ),
+}
 
 
 def build(family: str, folder: Path, seed: int = 0) -> Path:
@@ -68,103 +181,11 @@ def build(family: str, folder: Path, seed: int = 0) -> Path:
     import torch
     import transformers as tf
 
-    torch.manual_seed(seed)
-    tok = tokenizer("byte" if family in ("gpt2", "gpt_neo", "gpt_neox", "opt", *ENCODERS) else "metaspace")
-    vocab = len(tok)
-    if family == "gpt2":
-        config = tf.GPT2Config(
-            vocab_size=vocab,
-            n_positions=128,
-            n_embd=32,
-            n_layer=2,
-            n_head=4,
-            bos_token_id=tok.bos_token_id,
-            eos_token_id=tok.eos_token_id,
-        )
-        model = tf.GPT2LMHeadModel(config)
-    elif family in ("llama", "mistral", "qwen2", "gemma"):
-        config_class, model_class = {
-            "llama": (tf.LlamaConfig, tf.LlamaForCausalLM),
-            "mistral": (tf.MistralConfig, tf.MistralForCausalLM),
-            "qwen2": (tf.Qwen2Config, tf.Qwen2ForCausalLM),
-            "gemma": (tf.GemmaConfig, tf.GemmaForCausalLM),
-        }[family]
-        extra = {"head_dim": 8} if family == "gemma" else {}
-        config = config_class(
-            vocab_size=vocab,
-            hidden_size=32,
-            intermediate_size=64,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-            max_position_embeddings=128,
-            bos_token_id=tok.bos_token_id,
-            eos_token_id=tok.eos_token_id,
-            pad_token_id=tok.pad_token_id,
-            **extra,
-        )
-        model = model_class(config)
-    elif family == "gpt_neo":
-        config = tf.GPTNeoConfig(
-            vocab_size=vocab,
-            max_position_embeddings=128,
-            hidden_size=32,
-            num_layers=2,
-            num_heads=4,
-            attention_types=[[["global", "local"], 1]],
-            window_size=8,
-            bos_token_id=tok.bos_token_id,
-            eos_token_id=tok.eos_token_id,
-        )
-        model = tf.GPTNeoForCausalLM(config)
-    elif family == "gpt_neox":
-        config = tf.GPTNeoXConfig(
-            vocab_size=vocab,
-            max_position_embeddings=128,
-            hidden_size=32,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            intermediate_size=64,
-            bos_token_id=tok.bos_token_id,
-            eos_token_id=tok.eos_token_id,
-        )
-        model = tf.GPTNeoXForCausalLM(config)
-    elif family == "opt":
-        config = tf.OPTConfig(
-            vocab_size=vocab,
-            max_position_embeddings=128,
-            hidden_size=32,
-            num_hidden_layers=2,
-            ffn_dim=64,
-            num_attention_heads=4,
-            word_embed_proj_dim=32,
-            bos_token_id=tok.bos_token_id,
-            eos_token_id=tok.eos_token_id,
-            pad_token_id=tok.pad_token_id,
-        )
-        model = tf.OPTForCausalLM(config)
-    elif family in ("bert", "roberta", "distilbert"):
-        config_class, model_class = {
-            "bert": (tf.BertConfig, tf.BertForMaskedLM),
-            "roberta": (tf.RobertaConfig, tf.RobertaForMaskedLM),
-            "distilbert": (tf.DistilBertConfig, tf.DistilBertForMaskedLM),
-        }[family]
-        sizes = (
-            {"dim": 32, "hidden_dim": 64, "n_layers": 2, "n_heads": 4}
-            if family == "distilbert"
-            else {
-                "hidden_size": 32,
-                "intermediate_size": 64,
-                "num_hidden_layers": 2,
-                "num_attention_heads": 4,
-            }
-        )
-        config = config_class(
-            vocab_size=vocab, max_position_embeddings=130, pad_token_id=tok.pad_token_id, **sizes
-        )
-        model = model_class(config)
-    else:
+    if family not in BUILDERS:
         raise ValueError(family)
+    torch.manual_seed(seed)
+    tok = tokenizer("byte" if family in BYTE_LEVEL else "metaspace")
+    model = BUILDERS[family](tf, tok)
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder)
     tok.save_pretrained(folder)

@@ -18,25 +18,20 @@ from typing import Any
 import numpy as np
 import torch
 
-from ecco_build.analyses.generate import encode_prompt, generate_steps
+from ecco_build.analyses.sequence import encode_prompt, generate_steps
+from ecco_build.analyses.tokens import sequence_tokens
 from ecco_build.errors import EccoBuildError
-from ecco_build.models import adapters
+from ecco_build.models import adapters, families
 from ecco_build.models.loader import LoadedModel
 from ecco_build.options import parse_layers
 from ecco_build.registry import one_token_problem
-from ecco_build.tokens import sequence_tokens
 
 log = logging.getLogger(__name__)
 AUTO_RANGE = range(2, 13)
 
 
 def d_ff(model: Any) -> int:
-    config = model.config
-    for name in ("intermediate_size", "n_inner", "ffn_dim", "hidden_dim"):
-        value = getattr(config, name, None)
-        if isinstance(value, int):
-            return value
-    return 4 * getattr(config, "n_embd", getattr(config, "hidden_size", 0))  # GPT-2's n_inner=None
+    return families.d_ff(model.config)
 
 
 @torch.inference_mode()

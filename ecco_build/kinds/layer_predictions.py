@@ -102,5 +102,5 @@ KIND = Kind(
     requires="causal_or_masked_lm",
     draw_card=draw_card,
     example=EXAMPLE,
-    compute="ecco_build.analyses.lens:layer_predictions",  # analyses/layer_predictions.py in wave 2
+    compute="ecco_build.analyses.layer_predictions:compute",
 )

@@ -67,5 +67,5 @@ KIND = Kind(
     draw_card=draw_rank_grid,
     example=EXAMPLE,
     filters={"rank_shade": rank_shade},
-    compute="ecco_build.analyses.lens:rankings",  # analyses/rankings.py in wave 2
+    compute="ecco_build.analyses.rankings:compute",
 )

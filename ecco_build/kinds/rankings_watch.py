@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict
 
+from ecco_build.errors import clip
 from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.lens import check_lens, check_rank_table, draw_rank_grid, rank_shade
-from ecco_build.kinds.options import MODEL, POSITION, PRESENTATION, PROMPT, Common
+from ecco_build.kinds.options import MODEL, POSITION, PRESENTATION, PROMPT, Common, TokenizerView
 from ecco_build.kinds.schema import Option
 from ecco_build.kinds.tokens import Token, WatchedToken, below, check_token, tokens
 from ecco_build.shapes import Record
@@ -33,6 +34,22 @@ class Options(Common):
     position: int
     watch: tuple[str, ...]
     first_token: bool
+
+
+def watch_problem(text: str, pieces: list[str], first_token: bool) -> str | None:
+    """Why a :watch: string that the tokenizer splits into `pieces` cannot be watched, or None."""
+    if len(pieces) == 1 or (first_token and pieces):
+        return None
+    return (
+        f":watch: {clip(text)!r} is {len(pieces)} tokens {clip(repr(pieces))}, not one; "
+        "watch a single token or set :first_token: true to score it by its first token"
+    )
+
+
+def check_tokens(options: Options, facts: TokenizerView) -> list[str]:
+    """Each watched string is one token (or :first_token: scores it by its first)."""
+    found = (watch_problem(text, facts.token_pieces(text), options.first_token) for text in options.watch)
+    return [problem for problem in found if problem]
 
 
 class RankingsWatchResult(TypedDict):
@@ -87,5 +104,6 @@ KIND = Kind(
     draw_card=draw_rank_grid,
     example=EXAMPLE,
     filters={"rank_shade": rank_shade},
-    compute="ecco_build.analyses.lens:rankings_watch",  # analyses/rankings_watch.py in wave 2
+    check_tokens=check_tokens,
+    compute="ecco_build.analyses.rankings_watch:compute",
 )

@@ -13,36 +13,17 @@ from typing import Any
 
 import torch
 
-from ecco_build.errors import EccoBuildError
+from ecco_build.models import families
+from ecco_build.models.families import Family, UnsupportedModel
 
-# model_type → (path to the base model, blocks, final norm, MLP down-projection in a block)
+# Kept for old callers: model_type → (base, blocks, final norm, MLP down-projection).
 FAMILIES: dict[str, tuple[str, str, str | None, str]] = {
-    "gpt2": ("transformer", "h", "ln_f", "mlp.c_proj"),
-    "gpt_neo": ("transformer", "h", "ln_f", "mlp.c_proj"),
-    "gpt_neox": ("gpt_neox", "layers", "final_layer_norm", "mlp.dense_4h_to_h"),
-    "opt": ("model.decoder", "layers", "final_layer_norm", "fc2"),
-    "llama": ("model", "layers", "norm", "mlp.down_proj"),
-    "mistral": ("model", "layers", "norm", "mlp.down_proj"),
-    "qwen2": ("model", "layers", "norm", "mlp.down_proj"),
-    "gemma": ("model", "layers", "norm", "mlp.down_proj"),
-    "gemma2": ("model", "layers", "norm", "mlp.down_proj"),
-    "bert": ("bert", "encoder.layer", None, "output.dense"),
-    "roberta": ("roberta", "encoder.layer", None, "output.dense"),
-    "distilbert": ("distilbert", "transformer.layer", None, "ffn.lin2"),
+    t: (f.base, f.blocks, f.final_norm, f.mlp_down) for t, f in families.FAMILIES.items()
 }
 
 
-class UnsupportedModel(EccoBuildError):
-    pass
-
-
-def _family(model: Any) -> tuple[str, str, str | None, str]:
-    model_type = model.config.model_type
-    if model_type not in FAMILIES:
-        raise UnsupportedModel(
-            f'model type "{model_type}" is not supported yet; supported: {", ".join(sorted(FAMILIES))}'
-        )
-    return FAMILIES[model_type]
+def _family(model: Any) -> Family:
+    return families.family(model.config.model_type)
 
 
 def _get(root: Any, dotted: str) -> Any:
@@ -53,23 +34,23 @@ def _get(root: Any, dotted: str) -> Any:
 
 def base_model(model: Any) -> Any:
     """The headless model; bare encoders (AutoModel) are their own base."""
-    path = _family(model)[0]
+    path = _family(model).base
     first = path.split(".")[0]
     return _get(model, path) if hasattr(model, first) else model
 
 
 def blocks(model: Any) -> list[Any]:
-    return list(_get(base_model(model), _family(model)[1]))
+    return list(_get(base_model(model), _family(model).blocks))
 
 
 def final_norm(model: Any) -> Any | None:
-    name = _family(model)[2]
+    name = _family(model).final_norm
     return _get(base_model(model), name) if name else None
 
 
 def mlp_down(block: Any, model: Any) -> Any:
     """The MLP down-projection of a block; its input is the neuron activation vector (d_ff)."""
-    return _get(block, _family(model)[3])
+    return _get(block, _family(model).mlp_down)
 
 
 def token_embedding(model: Any) -> torch.nn.Module:
@@ -87,19 +68,23 @@ def unembed(model: Any, hidden: torch.Tensor) -> torch.Tensor:
 
 
 def has_mlm_head(model: Any) -> bool:
-    return any(
-        hasattr(model, name) for name in ("cls", "lm_head", "vocab_projector")
-    ) and model.config.model_type in ("bert", "roberta", "distilbert")
+    head = families.FAMILIES.get(model.config.model_type)
+    return (
+        head is not None
+        and head.mlm_head is not None
+        and any(hasattr(model, name) for name in ("cls", "lm_head", "vocab_projector"))
+    )
 
 
 def mlm_logits(model: Any, hidden: torch.Tensor) -> torch.Tensor:
     """A masked LM's own head (transform, norm, decoder) on hidden states (..., d) → (..., vocab)."""
     model_type = model.config.model_type
-    if model_type == "bert":
+    head = families.FAMILIES[model_type].mlm_head if model_type in families.FAMILIES else None
+    if head == "cls":
         return model.cls(hidden)
-    if model_type == "roberta":
+    if head == "lm_head":
         return model.lm_head(hidden)
-    if model_type == "distilbert":
+    if head == "distilbert":
         hidden = model.activation(model.vocab_transform(hidden))
         return model.vocab_projector(model.vocab_layer_norm(hidden))
     raise UnsupportedModel(f'no masked-LM head known for model type "{model_type}"')
@@ -110,7 +95,7 @@ def lens_logits(model: Any, residual: torch.Tensor) -> torch.Tensor:
     for a masked LM, its MLM head (which holds the final transform and norm).
     residual (..., d_model) → logits (..., vocab). Applied to the last block's output this
     reproduces the model's own logits."""
-    if model.config.model_type in ("bert", "roberta", "distilbert"):
+    if _family(model).mlm_head is not None:
         return mlm_logits(model, residual)
     norm = final_norm(model)
     hidden = norm(residual) if norm is not None else residual

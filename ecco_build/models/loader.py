@@ -16,7 +16,6 @@ import hashlib
 import importlib
 import json
 import logging
-import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,21 @@ from typing import Any
 
 from ecco_build.config import ModelConfig
 from ecco_build.errors import ModelLoadError, clip
+from ecco_build.models import families
+from ecco_build.models.hub import (  # noqa: F401  (HUB_PROBE_SECONDS … hub_unreachable: old names)
+    HUB_PROBE_SECONDS,
+    _hub_cache,
+    _hub_commit,
+    _hub_options,
+    hub_cached,
+    hub_files_only,
+    hub_unreachable,
+)
+
+# Moved to models/families.py; these names stay for old callers (removed in wave 3).
+ENCODER_TYPES = families.ENCODER_TYPES
+CONTEXT_KEYS = families.CONTEXT_KEYS
+context_length = families.context_length
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +57,6 @@ FINGERPRINT_FILES = (
 # Whole-file hashing of multi-GB checkpoints would cost seconds per build; above this size
 # a file is fingerprinted by its size plus its first and last megabytes.
 FULL_HASH_LIMIT = 256 * 2**20
-ENCODER_TYPES = {"bert", "roberta", "distilbert", "xlm-roberta", "electra", "deberta", "deberta-v2"}
-CONTEXT_KEYS = ("n_positions", "max_position_embeddings", "n_ctx", "max_sequence_length", "seq_length")
-# How long the one reachability probe of the Hub may take before it counts as unreachable.
-HUB_PROBE_SECONDS = 3.0
 
 
 @dataclass(frozen=True)
@@ -140,70 +150,6 @@ def fingerprint(ref: ModelRef) -> str:
     return "hub:" + _hub_commit(ref.hub_id or "", ref.revision or "main")
 
 
-def _hub_cache() -> Path:
-    """The Hugging Face cache folder, found as huggingface_hub finds it (without importing it);
-    Hub models are loaded with this cache_dir, so the two always agree."""
-    if os.environ.get("HF_HUB_CACHE"):
-        return Path(os.environ["HF_HUB_CACHE"])
-    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return Path(os.environ.get("HF_HOME") or cache_home / "huggingface") / "hub"
-
-
-def _hub_options(ref: ModelRef, files_only: bool) -> dict[str, Any]:
-    """from_pretrained's keyword arguments saying where to find the files."""
-    options: dict[str, Any] = {"revision": ref.revision or None}
-    if ref.folder is None:
-        options |= {"cache_dir": str(_hub_cache()), "local_files_only": files_only}
-    return options
-
-
-def _hub_commit(hub_id: str, revision: str) -> str:
-    """The commit a revision resolves to in the local HF cache, without network; else the revision."""
-    ref_file = _hub_cache() / ("models--" + hub_id.replace("/", "--")) / "refs" / revision
-    if ref_file.is_file():
-        return f"{hub_id}@{ref_file.read_text().strip()}"
-    return f"{hub_id}@{revision}"
-
-
-def hub_cached(ref: ModelRef) -> bool:
-    """Whether the local HF cache holds this revision's config.json (read without network)."""
-    commit = _hub_commit(ref.hub_id or "", ref.revision or "main").rpartition("@")[2]
-    repo = _hub_cache() / ("models--" + (ref.hub_id or "").replace("/", "--"))
-    return (repo / "snapshots" / commit / "config.json").is_file()
-
-
-def hub_unreachable() -> str | None:
-    """Why the Hub cannot be used now (offline mode, or no answer to one quick request), or None."""
-    from huggingface_hub import constants, get_session
-
-    offline = os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
-    if offline or constants.is_offline_mode():  # the constant is read when huggingface_hub is imported
-        return "HF_HUB_OFFLINE is set"
-    try:
-        get_session().head(constants.ENDPOINT, timeout=HUB_PROBE_SECONDS)
-    except Exception as exc:  # any failure to get an answer (DNS, refused, timeout, proxy) means no Hub
-        return f"{constants.ENDPOINT} cannot be reached: {clip(str(exc) or type(exc).__name__)}"
-    return None
-
-
-def hub_files_only(ref: ModelRef) -> bool:
-    """For a Hub model: True when it must be read from the local cache alone, because the Hub
-    cannot be used now. Raises at once when it cannot be used and the model is not cached."""
-    if ref.folder is not None:
-        return False
-    why = hub_unreachable()
-    if why is None:
-        return False
-    if hub_cached(ref):
-        return True
-    revision = f" (revision {clip(ref.revision)})" if ref.revision else ""
-    raise ModelLoadError(
-        f'model "{ref.alias}": "{clip(ref.hub_id)}"{revision} is not in the local Hugging Face cache '
-        f"and {why}. Run once with network to download it (it is then cached), or set source in "
-        "site.toml to a model folder inside the site"
-    )
-
-
 def model_config(ref: ModelRef, files_only: bool = False) -> dict:
     """The model's config.json as a dict; a ModelLoadError if it is missing, not JSON or not an
     object. For a Hub model, `files_only` reads it from the local cache without network."""
@@ -233,13 +179,6 @@ def model_config(ref: ModelRef, files_only: bool = False) -> dict:
             f'model "{ref.alias}": cannot read the config of {clip(ref.hub_id)}: {clip(str(exc))}'
         ) from None
     return config.to_dict()
-
-
-def context_length(config: dict) -> int | None:
-    for key in CONTEXT_KEYS:
-        if isinstance(config.get(key), int):
-            return config[key]
-    return None
 
 
 @functools.cache
@@ -321,7 +260,7 @@ class LoadedModel:
 
     @property
     def is_encoder(self) -> bool:
-        return self.model_type in ENCODER_TYPES
+        return families.is_encoder(self.model_type)
 
 
 @contextlib.contextmanager
@@ -348,28 +287,24 @@ def pick_device(requested: str) -> str:
     return requested
 
 
-def load(ref: ModelRef, device: str) -> LoadedModel:
+def _auto_class(config: dict) -> Any:
+    """AutoModelForCausalLM, or for an encoder AutoModelForMaskedLM (with its MLM head) or AutoModel."""
+    import transformers
+
+    if families.is_encoder(config.get("model_type", "")):
+        has_head = families.has_mlm_head(config.get("architectures"))
+        return transformers.AutoModelForMaskedLM if has_head else transformers.AutoModel
+    return transformers.AutoModelForCausalLM
+
+
+def _from_pretrained(ref: ModelRef, auto: Any, location: str, files_only: bool) -> Any:
     import pickle
 
     import torch
-    import transformers
     from safetensors import SafetensorError
 
-    location = str(ref.folder) if ref.folder else ref.hub_id
-    files_only = hub_files_only(ref)  # fails at once for an uncached Hub model without network
-    config = model_config(ref, files_only)
-    tokenizer = load_tokenizer(ref, files_only)  # before the weights: a broken tokenizer fails fast
-    model_type = config.get("model_type", "")
-    architectures = config.get("architectures") or []
-    if model_type in ENCODER_TYPES:
-        has_head = any(a.endswith("ForMaskedLM") for a in architectures)
-        auto = transformers.AutoModelForMaskedLM if has_head else transformers.AutoModel
-    else:
-        auto = transformers.AutoModelForCausalLM
-    transformers.utils.logging.disable_progress_bar()
-    log.info("loading model %s (%s) on %s", ref.alias, location, device)
     try:
-        model = auto.from_pretrained(
+        return auto.from_pretrained(
             location, dtype=getattr(torch, ref.dtype), **_hub_options(ref, files_only)
         )
     except torch.OutOfMemoryError:
@@ -398,5 +333,18 @@ def load(ref: ModelRef, device: str) -> LoadedModel:
         raise ModelLoadError(
             f'model "{ref.alias}": cannot load {location}: {clip(str(exc))}\n{hint}'
         ) from None
+
+
+def load(ref: ModelRef, device: str) -> LoadedModel:
+    import transformers
+
+    location = str(ref.folder) if ref.folder else ref.hub_id
+    files_only = hub_files_only(ref)  # fails at once for an uncached Hub model without network
+    config = model_config(ref, files_only)
+    tokenizer = load_tokenizer(ref, files_only)  # before the weights: a broken tokenizer fails fast
+    auto = _auto_class(config)
+    transformers.utils.logging.disable_progress_bar()
+    log.info("loading model %s (%s) on %s", ref.alias, location, device)
+    model = _from_pretrained(ref, auto, location, files_only)
     model.to(device).eval()
     return LoadedModel(ref, model, tokenizer, device, ref.dtype, fingerprint(ref))

@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import get_type_hints
+from typing import NotRequired, get_origin, get_type_hints
 
 import pytest
 
@@ -205,3 +205,78 @@ def test_kind_filters_do_not_clash():
             assert seen.setdefault(name, function) is function, f"{kind.name} redefines the filter {name}"
     env = environment(load_config(ROOT))
     assert {name for kind in KINDS.values() for name in kind.filters} <= set(env.filters)
+
+
+# 7. Compute on a tiny model of every family the kind supports: the envelope run.compute_job
+# stores is JSON without NaN, names the kind and version, and check_result finds no problems.
+def _families(kind: Kind) -> tuple[str, ...]:
+    from tests.tiny_models import ALL_CAUSAL, ENCODERS
+
+    return {"causal": ALL_CAUSAL, "causal_or_masked_lm": ALL_CAUSAL + ENCODERS, "any": ALL_CAUSAL + ENCODERS}[
+        kind.requires
+    ]
+
+
+def required_keys(typed_dict: type) -> set[str]:
+    """The keys not marked NotRequired (__required_keys__ misses the marks under postponed annotations)."""
+    hints = get_type_hints(typed_dict, include_extras=True)
+    return {key for key, hint in hints.items() if get_origin(hint) is not NotRequired}
+
+
+KIND_FAMILIES = [(kind, family) for kind in KINDS.values() for family in _families(kind)]
+# Small enough to keep the case fast; each option is set only where the kind has it.
+FAST = {"max_new_tokens": 2, "target": " width", "first_token": True, "n_steps": 8}
+
+
+@pytest.mark.parametrize(
+    ("kind", "family"), KIND_FAMILIES, ids=[f"{kind.name}-{family}" for kind, family in KIND_FAMILIES]
+)
+def test_compute_on_every_supported_family(kind, family, causal_models):
+    from ecco_build.plan import make_job
+    from ecco_build.run import compute_job
+
+    lm = causal_models[family]
+    changes = {name: value for name, value in FAST.items() if name in kind.option_map}
+    if "max_new_tokens" in changes:  # shorten generation, never start it where it is off by default
+        changes["max_new_tokens"] = min(kind.option_map["max_new_tokens"].default, 2)
+    if lm.is_encoder and kind.name == "layer-predictions":
+        tok = lm.tokenizer
+        tok.mask_token = tok.mask_token or "<|endoftext|>"  # the tiny tokenizer has no [MASK]
+        changes["prompt"] = f"The capital of France is {tok.mask_token}."
+    options = kind.defaults(**{**kind.example, **changes})
+    job = make_job(Directive(kind.name, options, "", "articles/a.md", 1, 1), lm.ref, lm.fingerprint)
+    data = compute_job(job, lm, "articles/a.md:1")
+    json.dumps(data, allow_nan=False)
+    assert data["kind"] == kind.name and data["version"] == kind.version and data["key"] == job.key
+    assert data["model"]["type"] == family
+    assert check_result(kind.name, data, job.key) == []
+    assert required_keys(kind.result) <= set(data["result"])
+    for path, value in numbers(data["result"]):
+        assert not isinstance(value, float) or math.isfinite(value), path
+
+
+# 10. The element's script is its own file under static/js/components/, defines its tag (guarded),
+# is imported by the entry module, and writes its data contract down as a JSDoc @typedef that
+# cites the result TypedDict and lists exactly its keys.
+def typedef_properties(text: str, name: str) -> set[str] | None:
+    """The @property names of the JSDoc block that declares `@typedef {object} name`."""
+    import re
+
+    for block in re.findall(r"/\*\*(.*?)\*/", text, re.DOTALL):
+        if re.search(rf"@typedef \{{object\}} {name}\b", block):
+            return set(re.findall(r"@property \{[^}]*\} \[?(\w+)", block))
+    return None
+
+
+@every_kind
+def test_element_script_defines_and_documents_the_element(kind):
+    script = ROOT / "static" / "js" / "components" / f"{kind.element}.js"
+    assert script.is_file()
+    text = script.read_text()
+    assert f'customElements.define("{kind.element}"' in text
+    assert f'if (!customElements.get("{kind.element}"))' in text
+    entry = (ROOT / "static" / "js" / "ecco.js").read_text()
+    assert f'import "./components/{kind.element}.js";' in entry
+    result = kind.result.__name__
+    assert f"ecco_build/kinds/{kind.module}.py {result}" in " ".join(text.split()).replace(" * ", " ")
+    assert typedef_properties(text, result) == set(get_type_hints(kind.result))
