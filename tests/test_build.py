@@ -98,7 +98,7 @@ def test_end_to_end_two_families(two_model_site):
     page = (two_model_site / "_site" / "two" / "index.html").read_text()
     assert page.count("<ecco-generate") == 3
     assert 'id="fig-llama"' in page and 'class="ecco-figure l-page"' in page
-    assert '<script type="module" src="../static/js/ecco-generate.js">' in page
+    assert '<script type="module" src="../static/js/components/ecco-generate.js">' in page
     gpt = json.loads(next(p for p in files if '"type":"gpt2"' in p.read_text()).read_text())
     for token in gpt["result"]["tokens"]:
         shown = (
@@ -110,7 +110,7 @@ def test_end_to_end_two_families(two_model_site):
         assert f">{shown}<" in page
     index = (two_model_site / "_site" / "index.html").read_text()
     assert 'href="two/index.html"' in index and "Two models" in index
-    assert (two_model_site / "_site" / "static" / "js" / "ecco-generate.js").is_file()
+    assert (two_model_site / "_site" / "static" / "js" / "components" / "ecco-generate.js").is_file()
 
 
 def test_rebuild_with_all_results_loads_no_model(two_model_site, monkeypatch):
@@ -203,7 +203,7 @@ def test_hostile_text_is_escaped(make_site):
 
 
 def test_large_results_are_fetched_not_inlined(make_site, monkeypatch):
-    monkeypatch.setattr(render, "INLINE_LIMIT", 10)
+    monkeypatch.setattr(render.figures, "INLINE_LIMIT", 10)
     site = make_site({"a.md": "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:max_new_tokens: 2\n:::\n"})
     build(site)
     page = (site / "_site" / "a" / "index.html").read_text()
@@ -242,7 +242,7 @@ def test_unchanged_articles_are_copied_not_rendered(make_site, monkeypatch):
         }
     )
     (site / "articles" / "pic.png").write_bytes(b"\x89PNG one")
-    monkeypatch.setattr(render, "INLINE_LIMIT", 10)  # c's result lives in _site/data/
+    monkeypatch.setattr(render.figures, "INLINE_LIMIT", 10)  # c's result lives in _site/data/
     rendered = []
     original = render.Renderer.article
     monkeypatch.setattr(

@@ -30,3 +30,21 @@ def rgb(colour: Colour, separator: str = ",") -> str:
 
 def factor_colour(index: int) -> Colour:
     return FACTOR_COLOURS[index % len(FACTOR_COLOURS)]
+
+
+def css() -> str:
+    """static/css/palette.css: the palette as CSS custom properties on :root, which the figures'
+    scripts read (static/js/lib/palette.js) and ecco.css uses. Channels are written "r g b", so
+    both `rgb(var(--ecco-positive) / 0.5)` and the scripts' own rgba(…) work. The red of negative
+    values is the figures' only colour that no card draws, so it is defined here."""
+    negative: Colour = (200, 55, 45)
+    lines = [
+        "/* Generated from ecco_build/kinds/palette.py by scripts/update_palette.py: do not edit. */",
+        ":root {",
+        f"  --ecco-positive: {rgb(BLUE, ' ')};",
+        f"  --ecco-negative: {rgb(negative, ' ')};",
+        f"  --ecco-rank: {rgb(BLUE, ' ')};",
+        f"  --ecco-factor-count: {len(FACTOR_COLOURS)};",
+    ]
+    lines += [f"  --ecco-factor-{i}: {rgb(colour, ' ')};" for i, colour in enumerate(FACTOR_COLOURS)]
+    return "\n".join([*lines, "}", ""])

@@ -342,4 +342,5 @@ def _plain_file(path: Path) -> bool:
 def _theme_scripts() -> set[str]:
     from ecco_build.render import theme_dir
 
-    return {f"static/js/{p.name}" for p in (theme_dir() / "static" / "js").glob("*.js")}
+    js = theme_dir() / "static" / "js"
+    return {f"static/js/{p.relative_to(js).as_posix()}" for p in js.rglob("*.js")}

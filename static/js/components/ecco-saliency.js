@@ -1,17 +1,53 @@
 // <ecco-saliency>: hover, focus or tap an output token to shade every earlier token by its
 // share of the attribution. Click (or Enter) pins; arrow keys move; a switcher picks the
 // method when several were computed; data-view="detailed" adds a bar and value per token.
-import { EccoElement, moveFocus } from "./ecco-element.js";
-import { diverging, legend, paint, sequential, unpaint } from "./ecco-scale.js";
-import { appendToken, display, tokenNode } from "./ecco-tokens.js";
+import { EccoElement, moveFocus } from "../lib/element.js";
+import {
+  diverging,
+  divergingGradient,
+  legend,
+  paint,
+  sequential,
+  sequentialGradient,
+  unpaint,
+} from "../lib/scale.js";
+import { appendToken, display, tokenNode } from "../lib/tokens.js";
 
-const SEQUENTIAL = "linear-gradient(to right, rgba(31,95,191,0.08), rgba(31,95,191,1))";
-const DIVERGING = "linear-gradient(to right, rgba(200,55,45,1), rgba(200,55,45,0.08), rgba(31,95,191,0.08), rgba(31,95,191,1))";
+/** @typedef {import("../lib/types.js").Token} Token */
 
+/**
+ * One attribution method (ecco_build/kinds/saliency.py SaliencyMethod); row i is for the
+ * output token at targets[i] and has one value per earlier token.
+ * @typedef {object} SaliencyMethod
+ * @property {number[][]} share each earlier token's share of the row's attribution, in [0, 1]
+ * @property {number[][]} [signed] the attribution summed over the embedding, any sign
+ */
+
+/**
+ * The data contract of <ecco-saliency>: ecco_build/kinds/saliency.py SaliencyResult (its page
+ * form: `norm` is left out of pages).
+ * @typedef {object} SaliencyResult
+ * @property {number} prompt_length how many of tokens are the prompt
+ * @property {Token[]} tokens (T,) the prompt and then the output tokens
+ * @property {number[]} targets (n,) the positions of the output tokens explained
+ * @property {string} target_scalar "log_probability", "probability" or "logit"
+ * @property {(string|null)} foil the contrast token, or null
+ * @property {Object<string, SaliencyMethod>} methods by name, in the order asked
+ * @property {number[]} [probabilities] the generated tokens' probabilities
+ */
+
+/**
+ * A signed value with two significant digits and a true minus sign.
+ * @param {number} value
+ * @returns {string}
+ */
 function signedText(value) {
   return `${value >= 0 ? "+" : "−"}${Math.abs(value).toPrecision(2)}`;
 }
 
+/**
+ * <ecco-saliency>: its data is {kind: "saliency", version, options, result: SaliencyResult}.
+ */
 class EccoSaliency extends EccoElement {
   ready() {
     this.select(0);
@@ -114,8 +150,8 @@ class EccoSaliency extends EccoElement {
     });
     this.legendSlot.replaceChildren(
       signed
-        ? legend("signed attribution", signedText(-topSigned), signedText(topSigned), DIVERGING)
-        : legend("share of attribution", "0%", `${(100 * top).toFixed(1)}%`, SEQUENTIAL),
+        ? legend("signed attribution", signedText(-topSigned), signedText(topSigned), divergingGradient())
+        : legend("share of attribution", "0%", `${(100 * top).toFixed(1)}%`, sequentialGradient()),
     );
     const strongest = share.indexOf(Math.max(...share));
     this.status.textContent =
@@ -124,4 +160,6 @@ class EccoSaliency extends EccoElement {
   }
 }
 
-customElements.define("ecco-saliency", EccoSaliency);
+if (!customElements.get("ecco-saliency")) customElements.define("ecco-saliency", EccoSaliency);
+
+export { EccoSaliency };

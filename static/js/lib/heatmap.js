@@ -1,15 +1,51 @@
 // A layers × tokens rank heatmap as a table, shared by <ecco-rankings> and
 // <ecco-rankings-watch>. Log colour scale: rank 1 darkest. Each cell prints its rank (so
 // colour is never the only cue) and is focusable; hover or focus reports details.
-import { paint } from "./ecco-scale.js";
-import { display, percent } from "./ecco-tokens.js";
+import { percent } from "./format.js";
+import { cssRgb } from "./palette.js";
+import { paint } from "./scale.js";
+import { display } from "./tokens.js";
 
+/** @typedef {import("./types.js").Token} Token */
+
+/**
+ * The log colour scale of the rank heatmaps (the rank_shade filter of
+ * ecco_build/kinds/lens.py writes the same for the static fallback).
+ * @param {number} rank ≥ 1
+ * @param {number} maxRank the largest rank in the heatmap
+ * @returns {import("./scale.js").Tint}
+ */
 export function rankShade(rank, maxRank) {
   const top = Math.log(Math.max(maxRank, 10));
   const v = 1 - Math.log(rank) / top; // 1 for rank 1, 0 for the largest rank shown
-  return { rgb: [31, 95, 191], alpha: 0.06 + 0.94 * Math.max(0, v) };
+  return { rgb: cssRgb("--ecco-rank"), alpha: 0.06 + 0.94 * Math.max(0, v) };
 }
 
+/**
+ * Where a heatmap cell is, as onFocus and rankText take it.
+ * @typedef {object} CellDetails
+ * @property {Token} token the column's token
+ * @property {string} layer the row's layer label
+ * @property {number} rank
+ * @property {number} p
+ * @property {number} column
+ */
+
+/**
+ * The data of a rank heatmap: layers × columns.
+ * @typedef {object} RankTable
+ * @property {string[]} layers (L,) layer labels
+ * @property {Token[]} columns (n,) the ranked tokens
+ * @property {number[][]} rank (L, n) ranks ≥ 1
+ * @property {number[][]} p (L, n) probabilities
+ */
+
+/**
+ * The heatmap as a table, layers bottom-up; every cell prints its rank and is focusable.
+ * @param {RankTable} data
+ * @param {function(CellDetails, HTMLTableCellElement): void} onFocus called on hover or focus
+ * @returns {HTMLTableElement}
+ */
 export function rankHeatmap({ layers, columns, rank, p }, onFocus) {
   const maxRank = Math.max(...rank.flat());
   const table = document.createElement("table");
@@ -52,11 +88,21 @@ export function rankHeatmap({ layers, columns, rank, p }, onFocus) {
   return table;
 }
 
+/**
+ * A cell's details in words.
+ * @param {CellDetails} details
+ * @returns {string}
+ */
 export function rankText({ token, layer, rank, p }) {
   const where = layer === "embeddings" ? "the embeddings" : `layer ${layer}`;
   return `“${display(token)}” at ${where}: rank ${rank}, probability ${percent(p)}`;
 }
 
+/**
+ * The legend: swatches for ranks 1, 10, 100, … up to the largest shown.
+ * @param {number} maxRank
+ * @returns {HTMLElement}
+ */
 export function rankLegend(maxRank) {
   const node = document.createElement("div");
   node.className = "ecco-legend";
@@ -74,8 +120,13 @@ export function rankLegend(maxRank) {
   return node;
 }
 
-// The heatmap with its legend and a live status line that reports the hovered or focused
-// cell; onCell(details) lets the figure react too. Returns the nodes to append.
+/**
+ * The heatmap with its legend and a live status line that reports the hovered or focused
+ * cell; onCell(details) lets the figure react too.
+ * @param {RankTable} data
+ * @param {function(CellDetails): void} [onCell]
+ * @returns {HTMLElement[]} the nodes to append
+ */
 export function rankPanel(data, onCell = () => {}) {
   const status = document.createElement("p");
   status.className = "ecco-tooltip";

@@ -1,8 +1,28 @@
 // <ecco-layer-predictions>: the logit lens's top-k tokens at every layer for one position.
 // Hover or focus a candidate to highlight the same token in every layer (its trajectory).
-import { EccoElement } from "./ecco-element.js";
-import { appendToken, display, percent, tokenNode } from "./ecco-tokens.js";
+import { EccoElement } from "../lib/element.js";
+import { percent } from "../lib/format.js";
+import { appendToken, display, tokenNode } from "../lib/tokens.js";
 
+/** @typedef {import("../lib/types.js").Token} Token */
+/** @typedef {import("../lib/types.js").Candidate} Candidate */
+
+/**
+ * The data contract of <ecco-layer-predictions>: ecco_build/kinds/layer_predictions.py
+ * LayerPredictionsResult.
+ * @typedef {object} LayerPredictionsResult
+ * @property {string} lens how layers are read, "normed"
+ * @property {boolean} masked true for a masked LM (the prediction is for the token at position)
+ * @property {number} prompt_length how many of tokens are the prompt
+ * @property {Token[]} tokens (T,)
+ * @property {number} position the token whose prediction is shown
+ * @property {string[]} layers (L,) "embeddings", then "1", "2", …
+ * @property {Candidate[][]} top (L, k) the k most likely tokens at each layer, most likely first
+ */
+
+/**
+ * <ecco-layer-predictions>: its data is {kind: "layer-predictions", version, options, result: LayerPredictionsResult}.
+ */
 class EccoLayerPredictions extends EccoElement {
   build() {
     const { tokens, position, layers, top } = this.data.result;
@@ -64,4 +84,6 @@ class EccoLayerPredictions extends EccoElement {
   }
 }
 
-customElements.define("ecco-layer-predictions", EccoLayerPredictions);
+if (!customElements.get("ecco-layer-predictions")) customElements.define("ecco-layer-predictions", EccoLayerPredictions);
+
+export { EccoLayerPredictions };

@@ -1,5 +1,11 @@
 // Load a figure's precomputed JSON: inlined in a child <script type="application/json">,
 // or fetched from data-src (relative to the page) for larger results.
+
+/**
+ * The figure's payload, with packed arrays expanded.
+ * @param {HTMLElement} element the figure element, with data-src or a JSON <script> child
+ * @returns {Promise<{kind: string, result: object}>} the page form of the stored result
+ */
 export async function loadData(element) {
   const src = element.dataset.src;
   if (src) {
@@ -12,7 +18,11 @@ export async function loadData(element) {
   return unpack(JSON.parse(script.textContent));
 }
 
-// A float16 bit pattern as a number (exact: every half-precision value is a double).
+/**
+ * A float16 bit pattern as a number (exact: every half-precision value is a double).
+ * @param {number} bits the 16 bits
+ * @returns {number}
+ */
 function half(bits) {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
@@ -22,8 +32,12 @@ function half(bits) {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
-// Expand packed arrays ({"f16": base64 little-endian float16, "rows": [lengths]}, written by
-// ecco_build/packing.py) back into rows of numbers, wherever they occur.
+/**
+ * Expand packed arrays ({"f16": base64 little-endian float16, "rows": [lengths]}, written by
+ * ecco_build/kinds/packing.py) back into rows of numbers, wherever they occur.
+ * @param {*} value parsed JSON; objects are expanded in place
+ * @returns {*} the value with every packed array replaced by its rows
+ */
 export function unpack(value) {
   if (Array.isArray(value)) return value.map(unpack);
   if (value === null || typeof value !== "object") return value;
@@ -39,7 +53,11 @@ export function unpack(value) {
   return value;
 }
 
-// Swap the static fallback for the interactive view once it is built.
+/**
+ * Swap the static fallback for the interactive view once it is built.
+ * @param {HTMLElement} element the figure element
+ * @param {Node} view its interactive view
+ */
 export function hydrate(element, view) {
   const fallback = element.querySelector(":scope > .ecco-fallback");
   if (fallback) fallback.hidden = true;
@@ -47,6 +65,11 @@ export function hydrate(element, view) {
   element.classList.add("is-hydrated");
 }
 
+/**
+ * Say under the figure that it stays static, and why.
+ * @param {HTMLElement} element the figure element
+ * @param {Error} error what went wrong
+ */
 export function showError(element, error) {
   const note = document.createElement("p");
   note.className = "ecco-error";

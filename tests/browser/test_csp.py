@@ -10,7 +10,7 @@ from tests.browser import browser_page, serve
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 
 INJECTED = """
 ---

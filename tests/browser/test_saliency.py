@@ -96,7 +96,7 @@ def test_packed_arrays_decode_in_the_browser_as_in_python(site):
             for method in raw["result"]["methods"].values():
                 assert "norm" not in method and set(method["share"]) == {"f16", "rows"}
             decoded = page.evaluate(
-                "async raw => (await import('./../static/js/ecco-data.js')).unpack(raw)", raw
+                "async raw => (await import('./../static/js/lib/data.js')).unpack(raw)", raw
             )
             assert decoded == unpack(raw)
             result = decoded["result"]

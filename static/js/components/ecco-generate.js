@@ -1,9 +1,33 @@
 // <ecco-generate>: the prompt, then each generated token with its probability.
 // Hover, focus or tap an output token to see the model's candidates at that step;
 // click (or Enter/Space) pins the selection; arrow keys move between tokens.
-import { EccoElement, moveFocus } from "./ecco-element.js";
-import { appendToken, display, percent, tokenNode } from "./ecco-tokens.js";
+import { EccoElement, moveFocus } from "../lib/element.js";
+import { percent } from "../lib/format.js";
+import { appendToken, display, tokenNode } from "../lib/tokens.js";
 
+/** @typedef {import("../lib/types.js").Token} Token */
+/** @typedef {import("../lib/types.js").Candidate} Candidate */
+
+/**
+ * One generated token (ecco_build/kinds/generate.py GenerateStep).
+ * @typedef {object} GenerateStep
+ * @property {number} p the model's probability of the chosen token
+ * @property {Candidate[]} candidates the most likely tokens at this step, most likely first
+ */
+
+/**
+ * The data contract of <ecco-generate>: ecco_build/kinds/generate.py GenerateResult.
+ * @typedef {object} GenerateResult
+ * @property {number} prompt_length how many of tokens are the prompt
+ * @property {Token[]} tokens (T,) the prompt and then each generated token
+ * @property {GenerateStep[]} steps one per generated token, in order
+ * @property {string} text the generated text, decoded
+ * @property {boolean} stopped_at_eos whether generation ended at the end-of-text token
+ */
+
+/**
+ * <ecco-generate>: its data is {kind: "generate", version, options, result: GenerateResult}.
+ */
 class EccoGenerate extends EccoElement {
   ready() {
     this.select(0);
@@ -91,4 +115,6 @@ class EccoGenerate extends EccoElement {
   }
 }
 
-customElements.define("ecco-generate", EccoGenerate);
+if (!customElements.get("ecco-generate")) customElements.define("ecco-generate", EccoGenerate);
+
+export { EccoGenerate };

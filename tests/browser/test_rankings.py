@@ -1,4 +1,4 @@
-"""Logit-lens explorables in headless Debian Chromium: tooltips match the JSON; figures independent."""
+"""<ecco-rankings> in headless Debian Chromium: tooltips match the JSON; figures independent."""
 
 import json
 
@@ -20,16 +20,6 @@ title: Lens
 :::{rankings}
 :prompt: for i in range(10):
 :max_new_tokens: 3
-:::
-
-:::{rankings-watch}
-:prompt: The keys to the cabinet
-:watch: [" are", " is"]
-:::
-
-:::{layer-predictions}
-:prompt: The capital of France is
-:top_k: 4
 :::
 """
 
@@ -68,26 +58,4 @@ def test_rankings_cells_and_tooltips(site):
             assert selected.count() == 1
         assert second.locator(".ecco-tooltip").inner_text() == "Hover or focus a cell for details."
         assert second.locator(".is-selected").count() == 0
-        assert page.errors == []
-
-
-def test_rankings_watch_and_layer_predictions(site):
-    with serve(site / "_site") as url, browser_page() as page:
-        page.goto(url + "l/index.html")
-        watch = page.locator("ecco-rankings-watch")
-        watch.locator(".ecco-rankings-view td").first.wait_for()
-        data = data_of(watch)
-        assert watch.locator(".ecco-rankings-view .ecco-blank").inner_text() == "____"
-        cell = watch.locator(".ecco-rankings-view td[data-layer='1'][data-column='1']")
-        cell.focus()
-        assert f"rank {data['rank'][1][1]}," in watch.locator(".ecco-tooltip").inner_text()
-        predictions = page.locator("ecco-layer-predictions")
-        data = data_of(predictions)
-        top_token = data["top"][-1][0]["id"]
-        predictions.locator(".ecco-candidate-cell").first.hover()  # the last layer's top candidate
-        same = predictions.locator(".ecco-candidate-cell.is-same").evaluate_all(
-            "ns => ns.map(n => Number(n.dataset.id))"
-        )
-        expected = sum(1 for layer in data["top"] for c in layer if c["id"] == top_token)
-        assert same == [top_token] * expected
         assert page.errors == []

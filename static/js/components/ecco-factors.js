@@ -1,46 +1,48 @@
 // <ecco-factors>: one sparkline per factor beside the text; tokens tinted by their dominant
 // factor. Hover, focus or tap a sparkline to recolour the text by that factor alone; click
 // pins it; "neurons" lists the factor's top neurons.
-import { EccoElement } from "./ecco-element.js";
-import { diverging, paint } from "./ecco-scale.js";
-import { appendToken, tokenNode } from "./ecco-tokens.js";
+import { EccoElement } from "../lib/element.js";
+import { factorColour } from "../lib/palette.js";
+import { diverging, paint } from "../lib/scale.js";
+import { sparkline } from "../lib/sparkline.js";
+import { appendToken, tokenNode } from "../lib/tokens.js";
 
-const COLOURS = ["31,119,180", "255,127,14", "44,160,44", "214,39,40", "148,103,189",
-  "140,86,75", "227,119,194", "127,127,127", "188,189,34", "23,190,207"];
-const SVG = "http://www.w3.org/2000/svg";
+/** @typedef {import("../lib/types.js").Token} Token */
 
-function sparkline(values, colour) {
-  const width = 160;
-  const height = 26;
-  const low = Math.min(0, ...values);
-  const high = Math.max(1e-12, ...values);
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
-  svg.setAttribute("width", String(width));
-  svg.setAttribute("height", String(height));
-  svg.setAttribute("aria-hidden", "true");
-  const line = document.createElementNS(SVG, "polyline");
-  const step = width / Math.max(1, values.length - 1);
-  line.setAttribute("points", values.map((v, i) =>
-    `${(i * step).toFixed(1)},${(height - 1 - ((v - low) / (high - low)) * (height - 2)).toFixed(1)}`).join(" "));
-  line.setAttribute("fill", "none");
-  line.setAttribute("stroke", `rgb(${colour})`);
-  line.setAttribute("stroke-width", "1.5");
-  if (low < 0) {
-    const zero = document.createElementNS(SVG, "line");
-    const y = (height - 1 - ((0 - low) / (high - low)) * (height - 2)).toFixed(1);
-    zero.setAttribute("x1", "0");
-    zero.setAttribute("x2", String(width));
-    zero.setAttribute("y1", y);
-    zero.setAttribute("y2", y);
-    zero.setAttribute("stroke", "currentColor");
-    zero.setAttribute("stroke-opacity", "0.3");
-    svg.append(zero);
-  }
-  svg.append(line);
-  return svg;
-}
+/**
+ * A neuron that loads strongly on a factor (ecco_build/kinds/factors.py FactorNeuron).
+ * @typedef {object} FactorNeuron
+ * @property {number} layer
+ * @property {number} neuron
+ * @property {number} loading any sign
+ */
 
+/**
+ * One factorisation of the neurons of some layers (ecco_build/kinds/factors.py FactorBlock).
+ * @typedef {object} FactorBlock
+ * @property {number[]} layers the layers factorised together
+ * @property {number} components k, the number of factors
+ * @property {number[][]} factors (k, T) each factor's activation at each token
+ * @property {FactorNeuron[][]} neurons (k, top_neurons) each factor's strongest neurons
+ * @property {number} error the relative reconstruction error
+ * @property {{k: number[], error: number[]}} [elbow] present when :components: is auto
+ */
+
+/**
+ * The data contract of <ecco-factors>: ecco_build/kinds/factors.py FactorsResult.
+ * @typedef {object} FactorsResult
+ * @property {number} prompt_length how many of tokens are the prompt
+ * @property {Token[]} tokens (T,)
+ * @property {string} method "nmf", "pca" or "ica"
+ * @property {boolean} clipped whether negative activations were clipped to zero (NMF)
+ * @property {number} negative_share the fraction of activations that were negative
+ * @property {number[]} shape [layers, d_ff, T] of the activations
+ * @property {FactorBlock[]} blocks one for all the layers, or one per layer
+ */
+
+/**
+ * <ecco-factors>: its data is {kind: "factors", version, options, result: FactorsResult}.
+ */
 class EccoFactors extends EccoElement {
   build() {
     this.pinned = null;
@@ -94,8 +96,8 @@ class EccoFactors extends EccoElement {
       const number = document.createElement("span");
       number.className = "ecco-factor-number";
       number.textContent = String(f + 1);
-      number.style.borderColor = `rgb(${COLOURS[f % COLOURS.length]})`;
-      button.append(number, sparkline(values, COLOURS[f % COLOURS.length]));
+      number.style.borderColor = `rgb(${factorColour(f).join(",")})`;
+      button.append(number, sparkline(values, factorColour(f)));
       const more = document.createElement("details");
       const summary = document.createElement("summary");
       summary.textContent = "neurons";
@@ -157,7 +159,7 @@ class EccoFactors extends EccoElement {
       if (f !== null && this.signed) {
         paint(node, diverging(rows[factor][t] / peak)); // PCA/ICA: blue positive, red negative
       } else {
-        paint(node, { rgb: COLOURS[factor % COLOURS.length].split(",").map(Number), alpha: 0.08 + 0.8 * v });
+        paint(node, { rgb: factorColour(factor), alpha: 0.08 + 0.8 * v });
       }
       node.dataset.factor = String(factor);
       node.dataset.value = String(rows[factor][t]);
@@ -171,4 +173,6 @@ class EccoFactors extends EccoElement {
   }
 }
 
-customElements.define("ecco-factors", EccoFactors);
+if (!customElements.get("ecco-factors")) customElements.define("ecco-factors", EccoFactors);
+
+export { EccoFactors };
