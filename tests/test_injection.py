@@ -1,5 +1,5 @@
 """No script from any input: math, BibTeX, raw HTML in Markdown, link URLs; and the
-Content-Security-Policy on every page (its effect in a browser: test_browser_csp.py)."""
+Content-Security-Policy on every page (its effect in a browser: tests/browser/test_csp.py)."""
 
 import re
 from html.parser import HTMLParser

@@ -40,7 +40,7 @@ _BLUE = rgb(BLUE, ", ")
 
 
 def rank_shade(rank: int, max_rank: int) -> dict[str, str]:
-    """The log colour scale of the rank heatmaps (kept in step with static/js/ecco-heatmap.js)."""
+    """The log colour scale of the rank heatmaps (kept in step with static/js/lib/heatmap.js)."""
     v = max(0.0, 1 - math.log(rank) / math.log(max(max_rank, 10)))
     return {
         "background": f"rgba({_BLUE}, {0.06 + 0.94 * v:.3f})",

@@ -9,7 +9,7 @@ server from the full record).
 The data folder keeps every array at full stored precision.
 
 A packed array is {"f16": base64 of little-endian float16 values, "rows": [row lengths]};
-static/js/ecco-data.js expands it back into rows when the page loads. Which fields a kind packs
+static/js/lib/data.js expands it back into rows when the page loads. Which fields a kind packs
 is the kind's `page_form` (kinds/saliency.py).
 """
 

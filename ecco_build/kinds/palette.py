@@ -1,6 +1,7 @@
 """The colours the figures share, defined once: the blue of shares and ranks, and the ten
-factor colours (kept in step with static/js/ecco-scale.js, ecco-heatmap.js and ecco-factors.js).
-PNG cards read the tuples; templates and filters write them as CSS with `rgb`."""
+factor colours. PNG cards read the tuples; templates and filters write them as CSS with `rgb`; the
+figures' scripts read them from static/css/palette.css, which `css()` writes (a test keeps the file
+in step)."""
 
 from __future__ import annotations
 
