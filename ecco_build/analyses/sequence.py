@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from ecco_build.errors import EccoBuildError
+from ecco_build.kinds.options import resolve_position as resolve_position  # one rule, with check's
 from ecco_build.models.loader import LoadedModel
 
 
@@ -80,17 +81,6 @@ def prompt_and_output(lm: LoadedModel, options: dict[str, Any]) -> tuple[list[in
     if options.get("max_new_tokens", 0) > 0:
         return prompt_ids, generate_steps(lm, prompt_ids, options)[0]
     return prompt_ids, []
-
-
-def resolve_position(position: int, prompt_length: int, total: int) -> int:
-    index = prompt_length + position if position < 0 else position
-    if not 0 <= index < total:
-        raise EccoBuildError(
-            f":position: {position} is outside the text (it has {total} tokens, "
-            f"{prompt_length} in the prompt); "
-            f"use 0 to {total - 1}, or -1 to -{prompt_length} counting back from the end of the prompt"
-        )
-    return index
 
 
 def require_causal(lm: LoadedModel, kind: str) -> None:
