@@ -77,6 +77,12 @@ def clip(value: object, limit: int = ECHO_LIMIT) -> str:
     return text.translate(_CONTROL_ESCAPES)
 
 
+def shown(value: object) -> str:
+    """A user's value in a message: text quoted as repr quotes it (control characters escaped),
+    anything else as `clip` shows it; cut to ECHO_LIMIT either way."""
+    return clip(repr(value)) if isinstance(value, str) else clip(value)
+
+
 _CONTROL_ESCAPES = {
     code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029)
 }

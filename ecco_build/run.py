@@ -49,25 +49,34 @@ def run_jobs(
         else:
             misses[job.model.alias].append(job)
     for alias, group in misses.items():
-        from ecco_build.models import loader
-
-        ref = group[0].model
-        try:
-            lm = loader.load(ref, loader.pick_device(device))
-        except ModelLoadError as exc:
-            places = ", ".join((where or {}).get(j.key, j.kind) for j in group)
-            raise ModelLoadError(f"{places}: {unavailable(group, store)} and {exc}") from None
+        results.update(_compute_group(group, store, device, where or {}))
         stats.models_loaded.append(alias)
-        with loader.matmul_precision(ref):
-            for job in group:
-                place = (where or {}).get(job.key, job.kind)
-                results[job.key] = compute_job(job, lm, place)
-                try:
-                    store.save(job, results[job.key])
-                except EccoBuildError as exc:
-                    raise EccoBuildError(f"{place}: {exc}") from None
-                stats.computed += 1
-        del lm
+        stats.computed += len(group)
+    return results
+
+
+def _compute_group(
+    group: list[Job], store: DataStore, device: str, where: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Load the group's model once, compute and store each of its jobs; results by job key."""
+    from ecco_build.models import loader
+
+    ref = group[0].model
+    try:
+        lm = loader.load(ref, loader.pick_device(device))
+    except ModelLoadError as exc:
+        places = ", ".join(where.get(j.key, j.kind) for j in group)
+        raise ModelLoadError(f"{places}: {unavailable(group, store)} and {exc}") from None
+    results = {}
+    with loader.matmul_precision(ref):
+        for job in group:
+            place = where.get(job.key, job.kind)
+            results[job.key] = compute_job(job, lm, place)
+            try:
+                store.save(job, results[job.key])
+            except EccoBuildError as exc:
+                raise EccoBuildError(f"{place}: {exc}") from None
+    del lm
     return results
 
 

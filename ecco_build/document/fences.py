@@ -12,7 +12,7 @@ from typing import Any
 
 from ecco_build import safe_yaml
 from ecco_build.errors import Problem, clip
-from ecco_build.kinds.schema import shown as shown_value
+from ecco_build.errors import shown as shown_value
 
 # Prose blocks written like directives: `:::{note}` … `:::`. An optional title follows the
 # kind (`:::{warning} Slow on CPU`). They hold Markdown, compute nothing.

@@ -16,7 +16,7 @@ from markdown_it.token import Token
 
 from ecco_build import safe_yaml
 from ecco_build.errors import Problem, clip, did_you_mean
-from ecco_build.kinds.schema import shown as shown_value
+from ecco_build.errors import shown as shown_value
 from ecco_build.urls import is_safe
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecco_build import safe_yaml
-from ecco_build.errors import clip
+from ecco_build.errors import clip, shown
 
 # A directive's options as validated, stored and hashed: option name → value, in the order of
 # its kind's options tuple (the typed form is the kind's Options record).
@@ -147,12 +147,6 @@ _CHECKS: dict[str, Callable[[Option, Any], Any]] = {
     "components": _components,
     "list[str]": _strings,
 }
-
-
-def shown(value: Any) -> str:
-    """A user's value in a message: text quoted as repr quotes it (control characters escaped),
-    anything else as errors.clip shows it; cut to errors.ECHO_LIMIT either way."""
-    return clip(repr(value)) if isinstance(value, str) else clip(value)
 
 
 def named(value: Any) -> str:
