@@ -57,7 +57,8 @@ def sources(config: SiteConfig) -> dict[str, tuple[Path, str]]:
 def check_output(out: Path | None, config: SiteConfig) -> Path:
     """The resolved output folder (`out`, from --out, or site.toml's out_dir) if ecco-build may
     replace it; else an OutputError saying why, located at --out or at its site.toml line."""
-    problem, key = _output_problem(Path(out) if out is not None else config.out_path, config)
+    chosen = Path(out) if out is not None else config.out_path
+    problem, key = _output_problem(chosen, config)
     if problem:
         if out is not None:
             where = f"--out {out}: "
@@ -67,7 +68,7 @@ def check_output(out: Path | None, config: SiteConfig) -> Path:
             where = f'{config.path}:{line}: out_dir "{config.out_dir}": '
         advice = "choose another output folder (--out, or out_dir in site.toml), such as _site"
         raise OutputError(f"{where}{problem}; {advice}")
-    return (Path(out) if out is not None else config.out_path).resolve()
+    return chosen.resolve()
 
 
 def _output_problem(out: Path, config: SiteConfig) -> tuple[str, str]:
