@@ -124,8 +124,8 @@ def workload(name: str, args: dict) -> dict:
     import torch
 
     from benchmarks import baselines
-    from ecco_build.analyses import factors, lens, saliency
-    from ecco_build.registry import KINDS
+    from ecco_build.analyses import factors, layer_predictions, rankings, saliency
+    from ecco_build.kinds.registry import KINDS
 
     torch.set_grad_enabled(True)
     device = args["device"]
@@ -201,8 +201,8 @@ def workload(name: str, args: dict) -> dict:
 
         def ours_lens():
             lm.memo.clear()  # no residual stream carried over from the previous timed run
-            lens.rankings(lm, {**lens_opts, "prompt": prompt_text, "target": target})
-            return lens.layer_predictions(lm, {**lp_opts, "prompt": prompt_text, "target": target})
+            rankings.compute(lm, {**lens_opts, "prompt": prompt_text, "target": target})
+            return layer_predictions.compute(lm, {**lp_opts, "prompt": prompt_text, "target": target})
 
         ours_t, _ = timed(ours_lens, repeats, tf32=tf32)
         base_t, _ = timed(lambda: baselines.lens_per_position(lm, ids, prompt), repeats)
@@ -213,7 +213,7 @@ def workload(name: str, args: dict) -> dict:
         ours_t, _ = timed(lambda: factors.factor_block(acts, list(range(12)), opts), repeats)
         base_t, flops = None, None
     elif name == "generate":
-        from ecco_build.analyses.generate import generate_steps
+        from ecco_build.analyses.sequence import generate_steps
 
         ours_t, _ = timed(
             lambda: generate_steps(lm, ids[:prompt], {**GENERATE, "max_new_tokens": n}), repeats
@@ -225,7 +225,7 @@ def workload(name: str, args: dict) -> dict:
         # gradients (directive defaults: 50 steps, more only if the delta exceeds 1%) and
         # gradient × input, rankings + layer predictions, and factors of all 12 layers.
         # The factors step is the same code on both sides (Ecco also hooks the MLP and runs NMF).
-        from ecco_build.analyses.generate import generate_steps
+        from ecco_build.analyses.sequence import generate_steps
 
         sal_opts = {**defaults, "method": ["integrated_gradients", "gradient_x_input"]}
         lens_opts = {o.name: o.default for o in KINDS["rankings"].options}
@@ -237,8 +237,8 @@ def workload(name: str, args: dict) -> dict:
             lm.memo.clear()
             generate_steps(lm, text_ids[:prompt], {**GENERATE, "max_new_tokens": len(text_ids) - prompt})
             result = saliency.attribute(lm, text_ids, prompt, sal_opts)
-            lens.rankings(lm, {**lens_opts, "prompt": prompt_text, "target": target})
-            lens.layer_predictions(lm, {**lp_opts, "prompt": prompt_text, "target": target})
+            rankings.compute(lm, {**lens_opts, "prompt": prompt_text, "target": target})
+            layer_predictions.compute(lm, {**lp_opts, "prompt": prompt_text, "target": target})
             factors.compute(lm, {**fac_opts, "prompt": prompt_text + target})
             return result
 

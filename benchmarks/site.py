@@ -137,7 +137,7 @@ def synthetic_site(repeats: int, count: int = 200) -> dict:
 
 def sizes() -> list[dict]:
     """Bytes a reader downloads: the explorables' JS + CSS, and a 100-token saliency figure's JSON."""
-    from ecco_build.render import theme_dir
+    from ecco_build.render.theme import theme_dir
 
     static = theme_dir() / "static"
     explorable = [p for p in sorted(static.rglob("*")) if p.suffix in (".js", ".css") and p.is_file()]
@@ -171,9 +171,8 @@ def saliency_figure_json(tokens: int) -> tuple[str, str]:
     of them and a given continuation of the other half, default method (integrated gradients).
     Returns (the page's JSON, the data folder's JSON)."""
     from ecco_build.config import ModelConfig
+    from ecco_build.kinds.registry import KINDS
     from ecco_build.models import loader
-    from ecco_build.packing import page_form
-    from ecco_build.registry import KINDS
     from ecco_build.run import compute_job
     from ecco_build.store import dumps
 
@@ -197,7 +196,7 @@ def saliency_figure_json(tokens: int) -> tuple[str, str]:
     data = compute_job(job, lm, "benchmark")
     total = len(data["result"]["tokens"])
     assert abs(total - tokens) <= 2, total  # re-tokenising the decoded halves may merge a piece
-    return dumps(page_form(data)), dumps(data)
+    return dumps(KINDS[data["kind"]].page_form(data)), dumps(data)
 
 
 def print_sizes(rows: list[dict]) -> None:

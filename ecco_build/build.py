@@ -19,7 +19,8 @@ from ecco_build.errors import ArticleErrors, EccoBuildError, clip, display_path
 from ecco_build.output import check_output, staging
 from ecco_build.pagecache import PageCache, article_fingerprint, site_fingerprint
 from ecco_build.plan import Plan, plan
-from ecco_build.render import Renderer, copy_static, environment, theme_dir
+from ecco_build.render.pages import Renderer
+from ecco_build.render.theme import copy_static, environment, theme_dir
 from ecco_build.run import RunStats, run_jobs
 from ecco_build.store import DataStore
 from ecco_build.validate import Validated, validate

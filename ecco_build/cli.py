@@ -124,7 +124,7 @@ def new(directory: Path) -> None:
 def kinds(kind: str | None) -> None:
     """List directive kinds with their options, types, defaults and docs."""
     from ecco_build.errors import EccoBuildError, did_you_mean
-    from ecco_build.registry import KINDS
+    from ecco_build.kinds.registry import KINDS
 
     if kind and kind not in KINDS:
         raise EccoBuildError(f'unknown kind "{kind}"; {did_you_mean(kind, KINDS)}')

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from ecco_build import __version__
-from ecco_build.articles import Article
 from ecco_build.config import SiteConfig
 from ecco_build.contain import SiteFiles
+from ecco_build.document.articles import Article
 from ecco_build.plan import Job
 from ecco_build.store import dumps
 

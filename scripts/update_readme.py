@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from ecco_build.cli import kinds_text
-from ecco_build.registry import KINDS
+from ecco_build.kinds.registry import KINDS
 
 README = Path(__file__).parent.parent / "README.md"
 START, END = "<!-- kinds:start -->\n", "<!-- kinds:end -->"

@@ -41,11 +41,15 @@ do_sample: true
 
 
 def test_good_article_parses(make_site):
-    from ecco_build.articles import markdown_parser, read_article
+    from ecco_build.document.articles import read_article
+    from ecco_build.document.markdown import markdown_parser
+    from ecco_build.validate import parse_directive
 
     site = make_site({"good.md": GOOD})
     problems = []
-    article = read_article(site / "articles" / "good.md", "articles/good.md", markdown_parser(), problems)
+    article = read_article(
+        site / "articles" / "good.md", "articles/good.md", markdown_parser(), problems, parse_directive
+    )
     assert problems == []
     first, second = article.directives
     assert first.line == 10 and first.kind == "generate"
@@ -197,12 +201,14 @@ def test_encoder_cannot_generate(tmp_path):
 
 def read(tmp_path, text: str):
     """(article or None, ["path:line: message", …]) for one article, read without a model."""
-    from ecco_build.articles import markdown_parser, read_article
+    from ecco_build.document.articles import read_article
+    from ecco_build.document.markdown import markdown_parser
+    from ecco_build.validate import parse_directive
 
     source = tmp_path / "a.md"
     source.write_text(text)
     problems = []
-    article = read_article(source, "articles/a.md", markdown_parser(), problems)
+    article = read_article(source, "articles/a.md", markdown_parser(), problems, parse_directive)
     return article, [str(p) for p in problems]
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ecco_build import render
 from ecco_build.build import build
 from ecco_build.errors import ArticleErrors, ModelLoadError
 from ecco_build.models import loader
+from ecco_build.render import figures, pages
 
 ARTICLE = """
 ---
@@ -154,7 +154,7 @@ def test_failed_render_leaves_previous_site_intact(two_model_site, monkeypatch):
     def broken_index(self, *args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(render.Renderer, "index", broken_index)
+    monkeypatch.setattr(pages.Renderer, "index", broken_index)
     with pytest.raises(OSError, match="disk full"):
         build(two_model_site)
     assert tree_digest(out) == before
@@ -203,7 +203,7 @@ def test_hostile_text_is_escaped(make_site):
 
 
 def test_large_results_are_fetched_not_inlined(make_site, monkeypatch):
-    monkeypatch.setattr(render.figures, "INLINE_LIMIT", 10)
+    monkeypatch.setattr(figures, "INLINE_LIMIT", 10)
     site = make_site({"a.md": "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:max_new_tokens: 2\n:::\n"})
     build(site)
     page = (site / "_site" / "a" / "index.html").read_text()
@@ -242,11 +242,11 @@ def test_unchanged_articles_are_copied_not_rendered(make_site, monkeypatch):
         }
     )
     (site / "articles" / "pic.png").write_bytes(b"\x89PNG one")
-    monkeypatch.setattr(render.figures, "INLINE_LIMIT", 10)  # c's result lives in _site/data/
+    monkeypatch.setattr(figures, "INLINE_LIMIT", 10)  # c's result lives in _site/data/
     rendered = []
-    original = render.Renderer.article
+    original = pages.Renderer.article
     monkeypatch.setattr(
-        render.Renderer, "article", lambda self, a, **kw: rendered.append(a.path) or original(self, a, **kw)
+        pages.Renderer, "article", lambda self, a, **kw: rendered.append(a.path) or original(self, a, **kw)
     )
     assert build(site).rendered == 3
     rendered.clear()

@@ -4,8 +4,8 @@ a :position: that cannot exist and a :foil: that is not one token. Messages as t
 import pytest
 
 from ecco_build.build import check
-from ecco_build.collect import _position_problem
 from ecco_build.errors import ArticleErrors
+from ecco_build.kinds.options import position_problem as _position_problem
 from ecco_build.models import loader
 
 PROMPT = "The capital of France is"
@@ -94,8 +94,8 @@ def test_long_watch_and_foil_are_clipped_in_messages(make_site):
 def test_check_counts_tokens_as_the_analyses_do(tiny_model_dir, family):
     """Both tokenizer styles (byte-level, and metaspace with a BOS token): the check's counts are
     the analyses' counts, and the positions the check allows are the ones the lens resolves."""
-    from ecco_build.analyses import lens
-    from ecco_build.analyses.generate import encode_prompt
+    from ecco_build.analyses import sequence
+    from ecco_build.analyses.sequence import encode_prompt
     from ecco_build.errors import EccoBuildError
 
     folder = tiny_model_dir[family]
@@ -109,7 +109,7 @@ def test_check_counts_tokens_as_the_analyses_do(tiny_model_dir, family):
         for position in (-n - 1, -n, -1, 0, n - 1, n):
             said = _position_problem(position, n, 0, exact=True)
             try:
-                lens.resolve_position(position, n, n)
+                sequence.resolve_position(position, n, n)
                 assert said is None
             except EccoBuildError as exc:
                 assert said == str(exc)

@@ -4,7 +4,7 @@ import sys
 from click.testing import CliRunner
 
 from ecco_build.cli import kinds_text, main
-from ecco_build.registry import KINDS
+from ecco_build.kinds.registry import KINDS
 
 
 def test_kinds_lists_every_option():

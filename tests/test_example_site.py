@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from ecco_build.build import build
-from ecco_build.collect import collect
 from ecco_build.config import load_config
 from ecco_build.models import loader
+from ecco_build.plan import plan
 from ecco_build.run import compute_job
+from ecco_build.validate import validate
 
 ROOT = Path(__file__).parent.parent
 
@@ -49,11 +50,12 @@ def close(a, b, path="result"):
 @pytest.mark.slow
 def test_recomputing_one_directive_per_article_matches_committed_json():
     config = load_config(ROOT)
-    collected = collect(config)
-    assert not collected.problems
+    validated = validate(config)
+    assert not validated.problems
+    jobs = plan(validated).jobs
     loaded = {}
-    for article in collected.articles:
-        job = collected.jobs[(article.path, 1)]
+    for article in validated.articles:
+        job = jobs[(article.path, 1)]
         committed = json.loads((config.data_path / job.filename).read_text())
         if job.model.alias not in loaded:
             loaded[job.model.alias] = loader.load(job.model, "cpu")

@@ -6,7 +6,9 @@ import time
 
 import pytest
 
-from ecco_build.articles import markdown_parser, read_article
+from ecco_build.document.articles import read_article
+from ecco_build.document.markdown import markdown_parser
+from ecco_build.validate import parse_directive
 
 
 def read(tmp_path, text: str | bytes):
@@ -17,7 +19,7 @@ def read(tmp_path, text: str | bytes):
     else:
         source.write_text(text, encoding="utf-8")
     problems = []
-    article = read_article(source, "articles/a.md", markdown_parser(), problems)
+    article = read_article(source, "articles/a.md", markdown_parser(), problems, parse_directive)
     return article, [str(p) for p in problems]
 
 

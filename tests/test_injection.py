@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ecco_build import formulas, urls
+from ecco_build import urls
 from ecco_build.build import build
-from ecco_build.document import citations
+from ecco_build.document import citations, formulas
 from ecco_build.errors import ArticleErrors
 
 # A 1×1 transparent PNG.

@@ -4,18 +4,19 @@ with the same result options in the same order (issue 14: moving kinds must not 
 import json
 from pathlib import Path
 
-from ecco_build.collect import collect
 from ecco_build.config import load_config
+from ecco_build.plan import plan
 from ecco_build.store import dumps
+from ecco_build.validate import validate
 
 ROOT = Path(__file__).parent.parent
 
 
 def test_example_site_jobs_are_the_committed_data_files():
     config = load_config(ROOT)
-    collected = collect(config)
-    assert not collected.problems
-    jobs = {job.filename: job for job in collected.jobs.values()}
+    validated = validate(config)
+    assert not validated.problems
+    jobs = {job.filename: job for job in plan(validated).jobs.values()}
     assert set(jobs) == {p.name for p in config.data_path.glob("*.json")}
     for name, job in jobs.items():
         stored = json.loads((config.data_path / name).read_text())

@@ -3,7 +3,7 @@
 import pytest
 
 from ecco_build.build import build
-from ecco_build.links import split
+from ecco_build.document.links import split
 from tests.conftest import write_site
 
 

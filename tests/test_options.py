@@ -6,11 +6,11 @@ import time
 import pytest
 import torch
 
-from ecco_build.analyses import generate
+from ecco_build.analyses import sequence
 from ecco_build.build import check
 from ecco_build.errors import ArticleErrors
-from ecco_build.options import Option, OptionError, parse_layers
-from ecco_build.registry import KINDS
+from ecco_build.kinds.registry import KINDS
+from ecco_build.kinds.schema import Option, OptionError, parse_layers
 
 HEAD = "---\ntitle: A\n---\n"
 
@@ -40,10 +40,10 @@ def test_sampling_reads_sample_top_k_where_top_k_is_the_candidate_count():
     options = {o.name: o.default for o in KINDS["layer-predictions"].options}
     options.update(do_sample=True, top_k=1)
     generator = torch.Generator().manual_seed(0)
-    picks = {generate.pick_next(logits, options, generator) for _ in range(20)}
+    picks = {sequence.pick_next(logits, options, generator) for _ in range(20)}
     assert len(picks) > 1
     options.update(sample_top_k=1)
-    assert {generate.pick_next(logits, options, generator) for _ in range(5)} == {7}
+    assert {sequence.pick_next(logits, options, generator) for _ in range(5)} == {7}
 
 
 def test_tags_dates_and_surrogates_in_option_lines_and_blocks(make_site):

@@ -2,10 +2,10 @@ import json
 import subprocess
 import sys
 
-from ecco_build.articles import Directive
+from ecco_build.document.articles import Directive
+from ecco_build.kinds.registry import KINDS
 from ecco_build.models.loader import ModelRef
 from ecco_build.plan import job_identity, job_key, make_job
-from ecco_build.registry import KINDS
 
 REF = ModelRef("demo", "builtin:demo", None, "builtin:demo", "", "float32")
 

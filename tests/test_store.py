@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from ecco_build.build import build, check
-from ecco_build.collect import collect
 from ecco_build.config import load_config
 from ecco_build.errors import ArticleErrors, EccoBuildError, ModelLoadError
 from ecco_build.models import loader
-from ecco_build.plan import Job
+from ecco_build.plan import Job, plan
 from ecco_build.store import DataStore, dumps
+from ecco_build.validate import validate
 
 ROOT = Path(__file__).parent.parent
 
@@ -213,7 +213,7 @@ def test_a_data_folder_that_cannot_be_written_is_a_located_error(make_site):
     )
     (site / "data").unlink()
     (site / "data").mkdir()
-    job = next(iter(collect(load_config(site)).jobs.values()))
+    job = next(iter(plan(validate(load_config(site))).jobs.values()))
     (site / "data" / job.filename).mkdir()  # a folder where the result file should go
     with pytest.raises(EccoBuildError) as exc:
         build(site)

@@ -21,10 +21,10 @@ import torch
 from ecco_build.analyses.sequence import encode_prompt, generate_steps
 from ecco_build.analyses.tokens import sequence_tokens
 from ecco_build.errors import EccoBuildError
+from ecco_build.kinds.factors import one_token_problem
+from ecco_build.kinds.schema import parse_layers
 from ecco_build.models import adapters, families
 from ecco_build.models.loader import LoadedModel
-from ecco_build.options import parse_layers
-from ecco_build.registry import one_token_problem
 
 log = logging.getLogger(__name__)
 AUTO_RANGE = range(2, 13)

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ecco_build.analyses.sequence import encode_prompt, generate_steps, pick_next, sampling_top_k
+from ecco_build.analyses.sequence import encode_prompt, generate_steps
 from ecco_build.analyses.tokens import candidate_tokens, sequence_tokens
 from ecco_build.models.loader import LoadedModel
-
-__all__ = ["compute", "encode_prompt", "generate_steps", "pick_next", "sampling_top_k"]
 
 
 def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:

@@ -58,26 +58,3 @@ def lens(lm: LoadedModel, ids: list[int], positions: list[int], reduce) -> Any:
         logits = adapters.lens_logits(lm.model, selected[start : start + per]).float()  # (l, P, V)
         out.append(reduce(logits))
     return out
-
-
-# Moved to analyses/sequence.py and analyses/<kind>.py; these names stay for old callers
-# (removed in wave 3). Looked up lazily: the kind modules import this one.
-_MOVED = {
-    "sequence": ("ecco_build.analyses.sequence", "prompt_and_output"),
-    "resolve_position": ("ecco_build.analyses.sequence", "resolve_position"),
-    "check_causal": ("ecco_build.analyses.sequence", "require_causal"),
-    "mask_position": ("ecco_build.analyses.layer_predictions", "mask_position"),
-    "layer_predictions": ("ecco_build.analyses.layer_predictions", "compute"),
-    "rankings": ("ecco_build.analyses.rankings", "compute"),
-    "watch_ids": ("ecco_build.analyses.rankings_watch", "watch_ids"),
-    "rankings_watch": ("ecco_build.analyses.rankings_watch", "compute"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _MOVED:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    module, attribute = _MOVED[name]
-    return getattr(importlib.import_module(module), attribute)

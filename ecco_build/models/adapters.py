@@ -16,11 +16,6 @@ import torch
 from ecco_build.models import families
 from ecco_build.models.families import Family, UnsupportedModel
 
-# Kept for old callers: model_type → (base, blocks, final norm, MLP down-projection).
-FAMILIES: dict[str, tuple[str, str, str | None, str]] = {
-    t: (f.base, f.blocks, f.final_norm, f.mlp_down) for t, f in families.FAMILIES.items()
-}
-
 
 def _family(model: Any) -> Family:
     return families.family(model.config.model_type)

@@ -25,20 +25,7 @@ from typing import Any
 from ecco_build.config import ModelConfig
 from ecco_build.errors import ModelLoadError, clip
 from ecco_build.models import families
-from ecco_build.models.hub import (  # noqa: F401  (HUB_PROBE_SECONDS … hub_unreachable: old names)
-    HUB_PROBE_SECONDS,
-    _hub_cache,
-    _hub_commit,
-    _hub_options,
-    hub_cached,
-    hub_files_only,
-    hub_unreachable,
-)
-
-# Moved to models/families.py; these names stay for old callers (removed in wave 3).
-ENCODER_TYPES = families.ENCODER_TYPES
-CONTEXT_KEYS = families.CONTEXT_KEYS
-context_length = families.context_length
+from ecco_build.models.hub import _hub_commit, _hub_options, hub_files_only
 
 log = logging.getLogger(__name__)
 

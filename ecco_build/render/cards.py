@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ecco_build import links
-from ecco_build.articles import Article, Directive
 from ecco_build.contain import SiteFiles
+from ecco_build.document import links
+from ecco_build.document.articles import Article, Directive
 from ecco_build.kinds.drawing import HEIGHT, WIDTH, tint
 from ecco_build.kinds.palette import BLUE
 from ecco_build.kinds.registry import KINDS

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from ecco_build.articles import Directive
+from ecco_build.document.articles import Directive
 from ecco_build.kinds.registry import KINDS
 from ecco_build.store import dumps
 

@@ -12,19 +12,14 @@ from pathlib import Path
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from ecco_build import __version__, citations, links, prose, references
-from ecco_build.articles import (
-    CALLOUTS,
-    DIRECTIVE_INFO,
-    Article,
-    Directive,
-    Figure,
-    lone_image,
-    markdown_parser,
-)
-from ecco_build.citations import Bibliography
+from ecco_build import __version__
 from ecco_build.config import SiteConfig
 from ecco_build.contain import SiteFiles
+from ecco_build.document import citations, links, prose, references
+from ecco_build.document.articles import Article, Directive, Figure, lone_image
+from ecco_build.document.citations import Bibliography
+from ecco_build.document.fences import CALLOUTS, DIRECTIVE_INFO
+from ecco_build.document.markdown import markdown_parser
 from ecco_build.kinds.registry import KINDS
 from ecco_build.plan import Job
 from ecco_build.render.cards import card_for

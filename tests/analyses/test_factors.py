@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from ecco_build.analyses import factors
+from ecco_build.kinds.registry import KINDS
 from ecco_build.models import adapters, loader
-from ecco_build.registry import KINDS
 from ecco_build.store import dumps, round_numbers
 from tests.tiny_models import ALL_CAUSAL, ENCODERS
 

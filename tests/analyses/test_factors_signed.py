@@ -7,7 +7,8 @@ import pytest
 from ecco_build.analyses import factors
 from ecco_build.build import check
 from ecco_build.errors import ArticleErrors, EccoBuildError
-from ecco_build.registry import KINDS, one_token_problem
+from ecco_build.kinds.factors import one_token_problem
+from ecco_build.kinds.registry import KINDS
 
 OPTIONS = {o.name: o.default for o in KINDS["factors"].options}
 

@@ -1,10 +1,10 @@
 import pytest
 import torch
 
-from ecco_build.analyses import generate
+from ecco_build.analyses import generate, sequence
+from ecco_build.analyses.tokens import sequence_tokens
+from ecco_build.kinds.registry import KINDS
 from ecco_build.models import loader
-from ecco_build.registry import KINDS
-from ecco_build.tokens import sequence_tokens
 
 DEFAULTS = {o.name: o.default for o in KINDS["generate"].options}
 
@@ -63,7 +63,7 @@ def test_top_p_keeps_only_the_nucleus():
     logits = torch.log(torch.tensor([0.5, 0.3, 0.15, 0.05]))
     options = {**DEFAULTS, "do_sample": True, "top_p": 0.7}
     generator = torch.Generator().manual_seed(0)
-    picks = {generate.pick_next(logits, options, generator) for _ in range(300)}
+    picks = {sequence.pick_next(logits, options, generator) for _ in range(300)}
     assert picks == {0, 1}
 
 

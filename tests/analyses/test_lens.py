@@ -4,10 +4,10 @@ import pytest
 import torch
 
 from benchmarks.baselines import lens_per_position
-from ecco_build.analyses import lens
+from ecco_build.analyses import layer_predictions, lens, rankings, rankings_watch
 from ecco_build.errors import EccoBuildError
+from ecco_build.kinds.registry import KINDS
 from ecco_build.models import adapters
-from ecco_build.registry import KINDS
 from tests.tiny_models import ALL_CAUSAL
 
 PROMPT = "def area(width, height):\n    return"
@@ -50,14 +50,14 @@ def test_ranks_follow_the_definition_with_ties():
 def test_vectorised_equals_per_position_loop(causal_models, family):
     lm = causal_models[family]
     options = defaults("rankings", max_new_tokens=6, stop_at_eos=False)
-    result = lens.rankings(lm, options)
+    result = rankings.compute(lm, options)
     ids = [t["id"] for t in result["tokens"]]
     ranks, probs, tops = lens_per_position(lm, ids, result["prompt_length"], top_k=5)
     assert result["rank"] == [list(r) for r in zip(*ranks, strict=True)]
     assert torch.allclose(torch.tensor(result["p"]), torch.tensor(probs).T, atol=1e-6)
     # Greedy output tokens are the top prediction of the last layer.
     assert all(rank == 1 for rank in result["rank"][-1])
-    layer_preds = lens.layer_predictions(lm, defaults("layer-predictions"))
+    layer_preds = layer_predictions.compute(lm, defaults("layer-predictions"))
     assert layer_preds["position"] == result["prompt_length"] - 1
     loop_top = tops[0]  # the loop's first output is predicted at the last prompt position
     for layer, entries in enumerate(layer_preds["top"]):
@@ -66,7 +66,7 @@ def test_vectorised_equals_per_position_loop(causal_models, family):
 
 def test_layer_predictions_default_position_and_labels(causal_models):
     lm = causal_models["gpt2"]
-    result = lens.layer_predictions(lm, defaults("layer-predictions", top_k=3))
+    result = layer_predictions.compute(lm, defaults("layer-predictions", top_k=3))
     assert result["position"] == result["prompt_length"] - 1
     assert result["layers"] == ["embeddings", "1", "2"]
     assert result["lens"] == "normed"
@@ -74,19 +74,19 @@ def test_layer_predictions_default_position_and_labels(causal_models):
         ps = [e["p"] for e in entries]
         assert len(ps) == 3 and ps == sorted(ps, reverse=True)
     with pytest.raises(EccoBuildError, match=r":position: 99 is outside the text"):
-        lens.layer_predictions(lm, defaults("layer-predictions", position=99))
+        layer_predictions.compute(lm, defaults("layer-predictions", position=99))
 
 
 def test_rankings_watch(causal_models):
     lm = causal_models["gpt2"]
-    result = lens.rankings_watch(
+    result = rankings_watch.compute(
         lm, defaults("rankings-watch", prompt="The keys to the cabinet", watch=[" are", " is"])
     )
     assert [w["asked"] for w in result["watch"]] == [" are", " is"]
     assert len(result["rank"]) == 3 and all(len(row) == 2 for row in result["rank"])
     with pytest.raises(EccoBuildError, match=r":watch: ' cabinetry' is \d+ tokens"):
-        lens.rankings_watch(lm, defaults("rankings-watch", watch=[" cabinetry"]))
-    scored = lens.rankings_watch(lm, defaults("rankings-watch", watch=[" cabinetry"], first_token=True))
+        rankings_watch.compute(lm, defaults("rankings-watch", watch=[" cabinetry"]))
+    scored = rankings_watch.compute(lm, defaults("rankings-watch", watch=[" cabinetry"], first_token=True))
     assert scored["first_token"] is True and len(scored["watch"]) == 1
 
 
@@ -102,12 +102,12 @@ def test_masked_lm_lens_and_mask_position(causal_models, family):
         assert (
             adapters.lens_logits(lm.model, residual[-1]) - lm.model(input_ids=ids).logits
         ).abs().max() < 1e-4
-    result = lens.layer_predictions(lm, defaults("layer-predictions", prompt=text, top_k=3))
+    result = layer_predictions.compute(lm, defaults("layer-predictions", prompt=text, top_k=3))
     assert result["masked"] is True
     assert result["tokens"][result["position"]]["id"] == tok.mask_token_id
     assert len(result["top"]) == len(adapters.blocks(lm.model)) + 1 == 3
     with pytest.raises(EccoBuildError, match="in the prompt: a masked LM predicts the masked token"):
-        lens.layer_predictions(lm, defaults("layer-predictions", prompt="No mask here.", top_k=3))
+        layer_predictions.compute(lm, defaults("layer-predictions", prompt="No mask here.", top_k=3))
 
 
 def test_lens_directives_on_one_text_share_one_forward(causal_models):
@@ -118,14 +118,14 @@ def test_lens_directives_on_one_text_share_one_forward(causal_models):
     runs = []
     handle = adapters.blocks(lm.model)[0].register_forward_hook(lambda *_: runs.append(1))
     try:
-        lens.rankings(lm, defaults("rankings", target=" width * height"))
-        lens.layer_predictions(lm, defaults("layer-predictions", target=" width * height"))
+        rankings.compute(lm, defaults("rankings", target=" width * height"))
+        layer_predictions.compute(lm, defaults("layer-predictions", target=" width * height"))
         assert len(runs) == 1
-        lens.rankings_watch(lm, defaults("rankings-watch", watch=[" width"]))  # the prompt alone
-        lens.rankings_watch(lm, defaults("rankings-watch", watch=[" height"]))
+        rankings_watch.compute(lm, defaults("rankings-watch", watch=[" width"]))  # the prompt alone
+        rankings_watch.compute(lm, defaults("rankings-watch", watch=[" height"]))
         assert len(runs) == 2
         for text in (" a", " b", " c"):
-            lens.rankings(lm, defaults("rankings", target=text))
+            rankings.compute(lm, defaults("rankings", target=text))
         assert len(runs) == 5 and len(lm.memo) == 2
     finally:
         handle.remove()

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from ecco_build.analyses import saliency
+from ecco_build.kinds.registry import KINDS
 from ecco_build.models import adapters
-from ecco_build.registry import KINDS
 from ecco_build.store import dumps, round_numbers
 from tests.tiny_models import ALL_CAUSAL
 
@@ -204,7 +204,10 @@ def test_piecewise_forward_equals_one_forward(causal_models, family):
 
 
 def test_page_form_packs_shares_and_keeps_the_store_whole():
-    from ecco_build.packing import pack_rows, page_form, unpack
+    from ecco_build.kinds.packing import pack_rows, unpack
+
+    def page_form(data):
+        return KINDS[data["kind"]].page_form(data)
 
     rows = [[0.5], [0.25, 0.75], [1e-6, -3.14159, 1000.0]]
     packed = pack_rows(rows)

@@ -1,11 +1,10 @@
-"""analyses/sequence.py: the prompt and what follows it, shared by every analysis; and the old
-analyses.lens / analyses.generate names, which stay until wave 3."""
+"""analyses/sequence.py: the prompt and what follows it, shared by every analysis."""
 
 from __future__ import annotations
 
 import pytest
 
-from ecco_build.analyses import generate, layer_predictions, lens, rankings, rankings_watch, sequence
+from ecco_build.analyses import sequence
 from ecco_build.errors import EccoBuildError
 from ecco_build.kinds.registry import KINDS
 
@@ -14,20 +13,6 @@ def test_every_kind_computes_in_its_own_analysis_module():
     for kind in KINDS.values():
         assert kind.compute == f"ecco_build.analyses.{kind.module}:compute"
         assert callable(kind.compute_function())
-
-
-def test_old_names_resolve_to_the_moved_functions():
-    assert lens.layer_predictions is layer_predictions.compute
-    assert lens.rankings is rankings.compute
-    assert lens.rankings_watch is rankings_watch.compute
-    assert lens.watch_ids is rankings_watch.watch_ids
-    assert lens.mask_position is layer_predictions.mask_position
-    assert lens.sequence is sequence.prompt_and_output
-    assert lens.resolve_position is sequence.resolve_position
-    assert lens.check_causal is sequence.require_causal
-    assert generate.pick_next is sequence.pick_next and generate.generate_steps is sequence.generate_steps
-    with pytest.raises(AttributeError):
-        lens.no_such_name  # noqa: B018
 
 
 def test_resolve_position_counts_back_from_the_end_of_the_prompt():

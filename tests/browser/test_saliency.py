@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ecco_build.packing import unpack
+from ecco_build.kinds.packing import unpack
 from tests.browser import browser_page, built_site, serve
 
 pytestmark = pytest.mark.browser

@@ -203,7 +203,7 @@ INSTALLED = tuple(
 
 
 def theme_roots() -> tuple[str, ...]:
-    from ecco_build.render import theme_dir
+    from ecco_build.render.theme import theme_dir
 
     return (_real(theme_dir() / "templates"), _real(theme_dir() / "static"))
 
@@ -340,7 +340,7 @@ def _plain_file(path: Path) -> bool:
 
 
 def _theme_scripts() -> set[str]:
-    from ecco_build.render import theme_dir
+    from ecco_build.render.theme import theme_dir
 
     js = theme_dir() / "static" / "js"
     return {f"static/js/{p.relative_to(js).as_posix()}" for p in js.rglob("*.js")}

@@ -25,7 +25,7 @@ SAMPLING_KINDS = ("generate", "saliency", "rankings", "layer-predictions")
 
 def kinds_with(name: str) -> tuple[str, ...]:
     """The kinds that declare option `name` (all kinds if none does)."""
-    from ecco_build.registry import KINDS
+    from ecco_build.kinds.registry import KINDS
 
     found = tuple(k for k, kind in KINDS.items() if name in kind.option_map)
     return found or tuple(KINDS)

@@ -11,14 +11,15 @@ from typing import NotRequired, get_origin, get_type_hints
 
 import pytest
 
-from ecco_build.articles import Directive
 from ecco_build.config import load_config
+from ecco_build.document.articles import Directive
 from ecco_build.envelope import check_result
 from ecco_build.kinds.drawing import HEIGHT, WIDTH
 from ecco_build.kinds.packing import unpack
 from ecco_build.kinds.registry import KINDS, Kind
 from ecco_build.plan import result_options
-from ecco_build.render import Page, environment
+from ecco_build.render.figures import Page
+from ecco_build.render.theme import environment
 
 ROOT = Path(__file__).parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"

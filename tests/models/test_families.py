@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecco_build.models import adapters, families, loader
+from ecco_build.models import adapters, families
 from tests import tiny_models
 
 KIND_DEFAULTS = {"max_new_tokens": 5, "stop_at_eos": False}
@@ -16,12 +16,16 @@ def test_every_family_the_adapters_claim_has_a_tiny_model():
     assert {t for t, f in families.FAMILIES.items() if f.encoder} == set(tiny_models.ENCODERS)
 
 
-def test_old_names_read_the_records():
-    assert adapters.FAMILIES["opt"] == ("model.decoder", "layers", "final_layer_norm", "fc2")
+def test_records_hold_the_paths_and_the_encoders():
+    opt = families.FAMILIES["opt"]
+    assert (opt.base, opt.blocks, opt.final_norm, opt.mlp_down) == (
+        "model.decoder",
+        "layers",
+        "final_layer_norm",
+        "fc2",
+    )
     encoders = {"bert", "roberta", "distilbert", "xlm-roberta", "electra", "deberta", "deberta-v2"}
-    assert loader.ENCODER_TYPES == encoders
-    assert loader.context_length is families.context_length
-    assert adapters.UnsupportedModel is families.UnsupportedModel
+    assert families.ENCODER_TYPES == encoders
 
 
 def test_unknown_family_names_the_supported_ones():

@@ -8,7 +8,7 @@ import pytest
 
 from ecco_build.build import check
 from ecco_build.errors import ArticleErrors, ModelLoadError
-from ecco_build.models import loader
+from ecco_build.models import hub, loader
 
 ARTICLE = "---\ntitle: A\n---\n:::{generate}\n:prompt: hi\n:::\n"
 
@@ -131,7 +131,7 @@ def test_hub_id_without_network_fails_at_once(no_hub):
         "cannot be reached: [Errno -2] Name or service not known. Run once with network to download it "
         "(it is then cached), or set source in site.toml to a model folder inside the site"
     )
-    assert no_hub.asked == [(constants.ENDPOINT, loader.HUB_PROBE_SECONDS)]  # one quick request
+    assert no_hub.asked == [(constants.ENDPOINT, hub.HUB_PROBE_SECONDS)]  # one quick request
 
 
 def test_hub_offline_mode_asks_nothing(no_hub, monkeypatch):

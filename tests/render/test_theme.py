@@ -4,8 +4,8 @@ import json
 import tomllib
 from pathlib import Path
 
-from ecco_build.articles import Directive
 from ecco_build.config import load_config
+from ecco_build.document.articles import Directive
 from ecco_build.kinds.registry import KINDS
 from ecco_build.render import figures, theme
 from ecco_build.render.figures import DataFile, Page, Placed, render_figure
