@@ -105,6 +105,21 @@ def matmul_rate(device: str) -> float:
 GENERATE = {"do_sample": False, "seed": 0, "stop_at_eos": False, "candidates": 10}
 
 
+def options_of(kind: str, **changes):
+    """The kind's Options record, as the analyses take it: its defaults, then `changes`."""
+    from ecco_build.kinds.registry import KINDS
+
+    return KINDS[kind].record_of(KINDS[kind].defaults(**changes))
+
+
+def ours_generate(lm, prompt_ids: list[int], count: int):
+    """Our continuation as a `generate` directive runs it: greedy, `count` tokens."""
+    from ecco_build.analyses.sequence import generate_steps
+
+    options = options_of("generate", **GENERATE, max_new_tokens=count)
+    return generate_steps(lm, prompt_ids, options, candidates=options.candidates)
+
+
 def hf_generate(lm, prompt_ids: list[int], count: int):
     """The baseline continuation: transformers' own generate(), greedy, exactly `count` tokens."""
     import torch
@@ -125,7 +140,6 @@ def workload(name: str, args: dict) -> dict:
 
     from benchmarks import baselines
     from ecco_build.analyses import factors, layer_predictions, rankings, saliency
-    from ecco_build.kinds.registry import KINDS
 
     torch.set_grad_enabled(True)
     device = args["device"]
@@ -145,10 +159,9 @@ def workload(name: str, args: dict) -> dict:
     tf32 = args.get("tf32", False)  # ours only: the baselines run as Ecco does, in full float32
     row: dict = {"workload": name}
     args.setdefault("ig_repeats", repeats)
-    defaults = {o.name: o.default for o in KINDS["saliency"].options}
 
     def ours_saliency(method, **extra):
-        opts = {**defaults, "method": [method], **extra}
+        opts = options_of("saliency", method=[method], **extra)
         return saliency.attribute(lm, ids, prompt, opts)[method]
 
     short = ids[: prompt + 2]  # warm-up input: same code, two targets
@@ -168,7 +181,7 @@ def workload(name: str, args: dict) -> dict:
                 lambda extra=extra: ours_saliency("integrated_gradients", **extra),
                 args["ig_repeats"],
                 warmup=lambda extra=extra: saliency.attribute(
-                    lm, short, prompt, {**defaults, "method": ["integrated_gradients"], **extra}
+                    lm, short, prompt, options_of("saliency", method=["integrated_gradients"], **extra)
                 ),
                 tf32=tf32,
             )
@@ -195,29 +208,25 @@ def workload(name: str, args: dict) -> dict:
         flops = attribution
     elif name == "lens":
         target = lm.tokenizer.decode(ids[prompt:])
-        lens_opts = {o.name: o.default for o in KINDS["rankings"].options}
-        lp_opts = {o.name: o.default for o in KINDS["layer-predictions"].options}
         prompt_text = lm.tokenizer.decode(ids[:prompt])
+        lens_opts = options_of("rankings", prompt=prompt_text, target=target)
+        lp_opts = options_of("layer-predictions", prompt=prompt_text, target=target)
 
         def ours_lens():
             lm.memo.clear()  # no residual stream carried over from the previous timed run
-            rankings.compute(lm, {**lens_opts, "prompt": prompt_text, "target": target})
-            return layer_predictions.compute(lm, {**lp_opts, "prompt": prompt_text, "target": target})
+            rankings.compute(lm, lens_opts)
+            return layer_predictions.compute(lm, lp_opts)
 
         ours_t, _ = timed(ours_lens, repeats, tf32=tf32)
         base_t, _ = timed(lambda: baselines.lens_per_position(lm, ids, prompt), repeats)
         flops = forward + (lm.model.config.n_layer + 1) * (n + 1) * unembed  # one shared forward
     elif name == "factors":
-        opts = {**{o.name: o.default for o in KINDS["factors"].options}, "prompt": "x"}
+        opts = options_of("factors", prompt="x")
         acts = torch.rand(12, 3072, 500).numpy()  # 12 layers × 3,072 neurons × 500 positions
         ours_t, _ = timed(lambda: factors.factor_block(acts, list(range(12)), opts), repeats)
         base_t, flops = None, None
     elif name == "generate":
-        from ecco_build.analyses.sequence import generate_steps
-
-        ours_t, _ = timed(
-            lambda: generate_steps(lm, ids[:prompt], {**GENERATE, "max_new_tokens": n}), repeats
-        )
+        ours_t, _ = timed(lambda: ours_generate(lm, ids[:prompt], n), repeats)
         base_t, _ = timed(lambda: hf_generate(lm, ids[:prompt], n), repeats)
         flops = None
     elif name == "article":
@@ -225,21 +234,19 @@ def workload(name: str, args: dict) -> dict:
         # gradients (directive defaults: 50 steps, more only if the delta exceeds 1%) and
         # gradient × input, rankings + layer predictions, and factors of all 12 layers.
         # The factors step is the same code on both sides (Ecco also hooks the MLP and runs NMF).
-        from ecco_build.analyses.sequence import generate_steps
-
-        sal_opts = {**defaults, "method": ["integrated_gradients", "gradient_x_input"]}
-        lens_opts = {o.name: o.default for o in KINDS["rankings"].options}
-        lp_opts = {o.name: o.default for o in KINDS["layer-predictions"].options}
-        fac_opts = {o.name: o.default for o in KINDS["factors"].options}
+        sal_opts = options_of("saliency", method=["integrated_gradients", "gradient_x_input"])
         prompt_text, target = lm.tokenizer.decode(ids[:prompt]), lm.tokenizer.decode(ids[prompt:])
+        lens_opts = options_of("rankings", prompt=prompt_text, target=target)
+        lp_opts = options_of("layer-predictions", prompt=prompt_text, target=target)
+        fac_opts = options_of("factors", prompt=prompt_text + target)
 
         def ours_article(text_ids=ids):
             lm.memo.clear()
-            generate_steps(lm, text_ids[:prompt], {**GENERATE, "max_new_tokens": len(text_ids) - prompt})
+            ours_generate(lm, text_ids[:prompt], len(text_ids) - prompt)
             result = saliency.attribute(lm, text_ids, prompt, sal_opts)
-            rankings.compute(lm, {**lens_opts, "prompt": prompt_text, "target": target})
-            layer_predictions.compute(lm, {**lp_opts, "prompt": prompt_text, "target": target})
-            factors.compute(lm, {**fac_opts, "prompt": prompt_text + target})
+            rankings.compute(lm, lens_opts)
+            layer_predictions.compute(lm, lp_opts)
+            factors.compute(lm, fac_opts)
             return result
 
         def base_article(text_ids=ids):
@@ -247,7 +254,7 @@ def workload(name: str, args: dict) -> dict:
             _, deltas = baselines.captum_per_target(lm, text_ids, prompt, "integrated_gradients")
             baselines.captum_per_target(lm, text_ids, prompt, "gradient_x_input")
             baselines.lens_per_position(lm, text_ids, prompt)
-            factors.compute(lm, {**fac_opts, "prompt": prompt_text + target})
+            factors.compute(lm, fac_opts)
             return deltas
 
         ours_t, ours = timed(ours_article, args["ig_repeats"], warmup=lambda: ours_article(short), tf32=tf32)

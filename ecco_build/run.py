@@ -11,6 +11,7 @@ from typing import Any
 from ecco_build import __version__
 from ecco_build.envelope import check_result
 from ecco_build.errors import EccoBuildError, ModelLoadError
+from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.registry import KINDS
 from ecco_build.plan import Job
 from ecco_build.store import DataStore, round_numbers
@@ -92,15 +93,38 @@ def unavailable(group: list[Job], store: DataStore) -> str:
     return ", ".join(parts)
 
 
-def compute_job(job: Job, lm: Any, where: str) -> dict[str, Any]:
+def check_requires(kind: Kind, lm: Any) -> None:
+    """Refuse, before computing, a model the kind cannot run on (`kind.requires`; validation
+    says it first from config.json, this holds for callers that skip validation). A
+    causal_or_masked_lm kind's analysis tells a masked LM without its head itself."""
+    if kind.requires == "causal" and lm.is_encoder:
+        raise EccoBuildError(f"{kind.name} needs a causal (text-generating) model")
+
+
+def provenance(lm: Any, seconds: float) -> dict[str, Any]:
+    """How a result was computed: the software, the device and dtype, and how long it took."""
     import torch
     import transformers
 
+    return {
+        "ecco_build": __version__,
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "device": lm.device,
+        "dtype": lm.dtype,
+        "seconds": seconds,
+    }
+
+
+def compute_job(job: Job, lm: Any, where: str) -> dict[str, Any]:
     kind = KINDS[job.kind]
     log.info("%s: computing %s with %s", where, job.kind, job.model.alias)
     start = time.perf_counter()
     try:
-        result = kind.compute_function()(lm, dict(job.options))
+        check_requires(kind, lm)
+        # A job keeps only the options that change the result; the others (model, label,
+        # width, …) take their defaults, which no analysis reads.
+        result = kind.compute_function()(lm, kind.record_of(kind.defaults(**job.options)))
     except EccoBuildError as exc:
         raise type(exc)(f"{where}: {exc}") from None
     seconds = time.perf_counter() - start
@@ -111,14 +135,7 @@ def compute_job(job: Job, lm: Any, where: str) -> dict[str, Any]:
             "key": job.key,
             "model": {**job.identity["model"], "alias": job.model.alias, "type": lm.model_type},
             "options": job.options,
-            "provenance": {
-                "ecco_build": __version__,
-                "torch": torch.__version__,
-                "transformers": transformers.__version__,
-                "device": lm.device,
-                "dtype": lm.dtype,
-                "seconds": seconds,
-            },
+            "provenance": provenance(lm, seconds),
             "result": result,
         }
     )

@@ -6,7 +6,7 @@ import pytest
 from ecco_build.build import check
 from ecco_build.errors import ArticleErrors
 from ecco_build.kinds.options import position_problem as _position_problem
-from ecco_build.models import loader
+from ecco_build.models import loader, tokenizer
 
 PROMPT = "The capital of France is"
 
@@ -25,12 +25,12 @@ def figure(kind: str, *options: str) -> str:
 def tiny(tiny_model_dir):
     folder = tiny_model_dir["gpt2"]
     ref = loader.ModelRef("tiny", str(folder), folder, None, "", "float32")
-    return ref, loader.count_tokens(ref, PROMPT)
+    return ref, tokenizer.count_tokens(ref, PROMPT)
 
 
 def test_position_out_of_range_is_known_to_check(make_site, tiny):
     ref, n = tiny
-    m = len(loader.token_pieces(ref, " Paris."))
+    m = len(tokenizer.token_pieces(ref, " Paris."))
     body = (
         figure("layer-predictions", f":position: {n - 1}")  # line 4: the last prompt token
         + figure("layer-predictions", f":position: -{n}")  # line 9: the first
@@ -61,7 +61,7 @@ def test_position_out_of_range_is_known_to_check(make_site, tiny):
 
 def test_multi_token_foil_is_known_to_check(make_site, tiny):
     ref, _ = tiny
-    pieces = loader.token_pieces(ref, " width height")
+    pieces = tokenizer.token_pieces(ref, " width height")
     site = make_site(
         {
             "a.md": "---\ntitle: A\n---\n"
@@ -102,9 +102,9 @@ def test_check_counts_tokens_as_the_analyses_do(tiny_model_dir, family):
     ref = loader.ModelRef(family, str(folder), folder, None, "", "float32")
     lm = loader.load(ref, "cpu")
     for text in (PROMPT, "def area(width, height):\n    return", "naïve café ✓", " x"):
-        n = loader.count_tokens(ref, text)
+        n = tokenizer.count_tokens(ref, text)
         assert n == len(encode_prompt(lm, text))
-        pieces = loader.token_pieces(ref, text)
+        pieces = tokenizer.token_pieces(ref, text)
         assert len(pieces) == len(lm.tokenizer(text, add_special_tokens=False)["input_ids"])
         for position in (-n - 1, -n, -1, 0, n - 1, n):
             said = _position_problem(position, n, 0, exact=True)

@@ -2,6 +2,7 @@
 declared once per kind; every failure is `path:line`."""
 
 import time
+from dataclasses import replace
 
 import pytest
 import torch
@@ -37,12 +38,12 @@ def test_sampling_reads_sample_top_k_where_top_k_is_the_candidate_count():
     """A candidate count of 1 must not turn sampling into greedy decoding."""
     logits = torch.zeros(50)  # (vocab,): token 7 a little more likely than the others
     logits[7] = 0.5
-    options = {o.name: o.default for o in KINDS["layer-predictions"].options}
-    options.update(do_sample=True, top_k=1)
+    kind = KINDS["layer-predictions"]
+    options = kind.record_of(kind.defaults(do_sample=True, top_k=1))
     generator = torch.Generator().manual_seed(0)
     picks = {sequence.pick_next(logits, options, generator) for _ in range(20)}
     assert len(picks) > 1
-    options.update(sample_top_k=1)
+    options = replace(options, sample_top_k=1)
     assert {sequence.pick_next(logits, options, generator) for _ in range(5)} == {7}
 
 

@@ -21,7 +21,7 @@ import torch
 from ecco_build.analyses.sequence import encode_prompt, generate_steps
 from ecco_build.analyses.tokens import sequence_tokens
 from ecco_build.errors import EccoBuildError
-from ecco_build.kinds.factors import one_token_problem
+from ecco_build.kinds.factors import Options, one_token_problem
 from ecco_build.kinds.schema import parse_layers
 from ecco_build.models import adapters, families
 from ecco_build.models.loader import LoadedModel
@@ -122,11 +122,11 @@ def signed_rank(x: np.ndarray) -> int:
     return int((singular > 1e-5 * max(float(np.linalg.norm(x)), 1e-30)).sum())
 
 
-def factor_block(acts: np.ndarray, layers: list[int], options: dict[str, Any]) -> dict[str, Any]:
+def factor_block(acts: np.ndarray, layers: list[int], options: Options) -> dict[str, Any]:
     """Factorise activations (layers, d_ff, positions) of the given layers."""
     n_layers, width, positions = acts.shape
     x = acts.reshape(n_layers * width, positions)  # (neurons, positions)
-    method = options["method"]
+    method = options.method
     if method == "nmf":
         x = np.clip(x, 0, None)
         limit = min(positions, x.shape[0])
@@ -135,19 +135,19 @@ def factor_block(acts: np.ndarray, layers: list[int], options: dict[str, Any]) -
         if limit == 0:
             raise EccoBuildError(_nothing_varies(method, layers, positions))
     curve = None
-    if options["components"] == "auto":
+    if options.components == "auto":
         ks = [k for k in AUTO_RANGE if k <= limit] or [limit]
         errors = [factorize(x, k, method)[2] for k in ks]
         k = ks[elbow(errors)]
         curve = {"k": ks, "error": errors}
     else:
-        k = min(int(options["components"]), limit)
+        k = min(int(options.components), limit)
     h, w, error = factorize(x, k, method)
     block = {
         "layers": layers,
         "components": k,
         "factors": h.tolist(),  # (k, positions)
-        "neurons": top_neurons(w, layers, width, options["top_neurons"]),
+        "neurons": top_neurons(w, layers, width, options.top_neurons),
         "error": error,
     }
     if curve:
@@ -165,29 +165,30 @@ def _nothing_varies(method: str, layers: list[int], positions: int) -> str:
     )
 
 
-def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
-    prompt_ids = encode_prompt(lm, options["prompt"])
+def compute(lm: LoadedModel, options: Options) -> dict[str, Any]:
+    prompt_ids = encode_prompt(lm, options.prompt)
     output_ids: list[int] = []
-    if options["max_new_tokens"] > 0:
+    if options.max_new_tokens > 0:
         if lm.is_encoder:
             raise EccoBuildError("an encoder cannot generate; set :max_new_tokens: 0")
         output_ids = generate_steps(lm, prompt_ids, options)[0]
     ids = prompt_ids + output_ids
     n_layers = len(adapters.blocks(lm.model))
+    spec = list(options.layers) if isinstance(options.layers, tuple) else options.layers
     try:
-        layers = parse_layers(options["layers"], n_layers)
+        layers = parse_layers(spec, n_layers)
     except ValueError as exc:
         raise EccoBuildError(str(exc)) from None
     acts = capture(lm, ids, layers).cpu().numpy()  # (layers, d_ff, positions)
-    if options["per_layer"]:
+    if options.per_layer:
         blocks = [factor_block(acts[i : i + 1], [layer], options) for i, layer in enumerate(layers)]
     else:
         blocks = [factor_block(acts, layers, options)]
     return {
         "prompt_length": len(prompt_ids),
         "tokens": sequence_tokens(lm.tokenizer, ids),
-        "method": options["method"],
-        "clipped": options["method"] == "nmf",
+        "method": options.method,
+        "clipped": options.method == "nmf",
         "negative_share": float((acts < 0).mean()),
         "shape": list(acts.shape),  # (layers, d_ff, positions)
         "blocks": blocks,

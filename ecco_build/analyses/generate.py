@@ -12,12 +12,13 @@ from typing import Any
 
 from ecco_build.analyses.sequence import encode_prompt, generate_steps
 from ecco_build.analyses.tokens import candidate_tokens, sequence_tokens
+from ecco_build.kinds.generate import Options
 from ecco_build.models.loader import LoadedModel
 
 
-def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
-    prompt_ids = encode_prompt(lm, options["prompt"])
-    new_ids, steps = generate_steps(lm, prompt_ids, options)
+def compute(lm: LoadedModel, options: Options) -> dict[str, Any]:
+    prompt_ids = encode_prompt(lm, options.prompt)
+    new_ids, steps = generate_steps(lm, prompt_ids, options, candidates=options.candidates)
     all_ids = prompt_ids + new_ids
     tokens = sequence_tokens(lm.tokenizer, all_ids)
     out_steps = []

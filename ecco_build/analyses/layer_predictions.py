@@ -10,6 +10,7 @@ from ecco_build.analyses.lens import layer_labels, lens
 from ecco_build.analyses.sequence import encode_prompt, prompt_and_output, resolve_position
 from ecco_build.analyses.tokens import candidate_tokens, sequence_tokens
 from ecco_build.errors import EccoBuildError
+from ecco_build.kinds.layer_predictions import Options
 from ecco_build.models import adapters
 from ecco_build.models.loader import LoadedModel
 
@@ -26,18 +27,18 @@ def mask_position(lm: LoadedModel, ids: list[int], position: int) -> int:
     return ids.index(mask)
 
 
-def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
+def compute(lm: LoadedModel, options: Options) -> dict[str, Any]:
     if lm.is_encoder:
         if not adapters.has_mlm_head(lm.model):
             raise EccoBuildError("layer-predictions needs a causal model or a masked LM with its MLM head")
-        prompt_ids, output_ids = encode_prompt(lm, options["prompt"]), []
+        prompt_ids, output_ids = encode_prompt(lm, options.prompt), []
         ids = prompt_ids
-        position = resolve_position(mask_position(lm, ids, options["position"]), len(ids), len(ids))
+        position = resolve_position(mask_position(lm, ids, options.position), len(ids), len(ids))
     else:
         prompt_ids, output_ids = prompt_and_output(lm, options)
         ids = prompt_ids + output_ids
-        position = resolve_position(options["position"], len(prompt_ids), len(ids))
-    k = options["top_k"]
+        position = resolve_position(options.position, len(prompt_ids), len(ids))
+    k = options.top_k
 
     def top(logits: torch.Tensor):
         probs = logits[:, 0].softmax(-1)  # (l, V)

@@ -7,14 +7,14 @@ from typing import Any
 import torch
 
 from ecco_build.analyses.lens import layer_labels, lens, probabilities_of, ranks_of
-from ecco_build.analyses.sequence import prompt_and_output, require_causal
+from ecco_build.analyses.sequence import prompt_and_output
 from ecco_build.analyses.tokens import sequence_tokens
 from ecco_build.errors import EccoBuildError
+from ecco_build.kinds.rankings import Options
 from ecco_build.models.loader import LoadedModel
 
 
-def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
-    require_causal(lm, "rankings")
+def compute(lm: LoadedModel, options: Options) -> dict[str, Any]:
     prompt_ids, output_ids = prompt_and_output(lm, options)
     if not output_ids:
         raise EccoBuildError("there is no output token to rank; give :target: text or generate tokens")

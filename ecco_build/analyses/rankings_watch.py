@@ -7,13 +7,14 @@ from typing import Any
 import torch
 
 from ecco_build.analyses.lens import layer_labels, lens, probabilities_of, ranks_of
-from ecco_build.analyses.sequence import encode_prompt, require_causal, resolve_position
+from ecco_build.analyses.sequence import encode_prompt, resolve_position
 from ecco_build.analyses.tokens import candidate_tokens, sequence_tokens
 from ecco_build.errors import EccoBuildError
+from ecco_build.kinds.rankings_watch import Options
 from ecco_build.models.loader import LoadedModel
 
 
-def watch_ids(lm: LoadedModel, watch: list[str], first_token: bool) -> list[int]:
+def watch_ids(lm: LoadedModel, watch: tuple[str, ...], first_token: bool) -> list[int]:
     chosen = []
     for text in watch:
         ids = lm.tokenizer(text, add_special_tokens=False)["input_ids"]
@@ -27,11 +28,10 @@ def watch_ids(lm: LoadedModel, watch: list[str], first_token: bool) -> list[int]
     return chosen
 
 
-def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
-    require_causal(lm, "rankings-watch")
-    prompt_ids = encode_prompt(lm, options["prompt"])
-    position = resolve_position(options["position"], len(prompt_ids), len(prompt_ids))
-    chosen = watch_ids(lm, options["watch"], options["first_token"])
+def compute(lm: LoadedModel, options: Options) -> dict[str, Any]:
+    prompt_ids = encode_prompt(lm, options.prompt)
+    position = resolve_position(options.position, len(prompt_ids), len(prompt_ids))
+    chosen = watch_ids(lm, options.watch, options.first_token)
     wanted = torch.tensor(chosen, device=lm.device)
 
     def rank_and_p(logits: torch.Tensor):
@@ -43,14 +43,14 @@ def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
     ranks = torch.cat([r for r, _ in parts])
     probs = torch.cat([p for _, p in parts])
     watched = candidate_tokens(lm.tokenizer, prompt_ids[position], chosen)
-    for entry, text in zip(watched, options["watch"], strict=True):
+    for entry, text in zip(watched, options.watch, strict=True):
         entry["asked"] = text
     return {
         "lens": "normed",
         "prompt_length": len(prompt_ids),
         "tokens": sequence_tokens(lm.tokenizer, prompt_ids),
         "position": position,
-        "first_token": options["first_token"],
+        "first_token": options.first_token,
         "watch": watched,
         "layers": layer_labels(ranks.shape[0] - 1),
         "rank": ranks.tolist(),  # (L+1, W)

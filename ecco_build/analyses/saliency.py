@@ -39,6 +39,7 @@ from ecco_build.analyses.gradients import (  # noqa: F401  (BACKWARD_ROWS … ba
 from ecco_build.analyses.sequence import encode_prompt, generate_steps
 from ecco_build.analyses.tokens import candidate_tokens, sequence_tokens
 from ecco_build.errors import EccoBuildError
+from ecco_build.kinds.saliency import Options
 from ecco_build.models import adapters
 from ecco_build.models.loader import LoadedModel
 
@@ -78,28 +79,28 @@ def integrated_gradients(
 
 
 def adaptive_integrated_gradients(
-    scores: Scores, x: torch.Tensor, base: torch.Tensor, options: dict[str, Any], work: int, batched: bool
+    scores: Scores, x: torch.Tensor, base: torch.Tensor, options: Options, work: int, batched: bool
 ) -> tuple[torch.Tensor, dict[str, Any]]:
     """IG at :n_steps:, doubling the steps while the worst relative convergence delta exceeds
     :tolerance: (up to MAX_IG_STEPS). Models with RMSNorm and a zero baseline need this: the
     norm of a near-zero input changes sharply close to α = 0, which 50 nodes underresolve."""
-    steps = options["n_steps"]
+    steps = options.n_steps
     while True:
-        chunk = options["batch_size"] or max(1, min(steps, AUTO_CHUNK_BUDGET // max(1, work)))
+        chunk = options.batch_size or max(1, min(steps, AUTO_CHUNK_BUDGET // max(1, work)))
         attributions, delta, gap = integrated_gradients(scores, x, base, steps, chunk, batched)
         worst = worst_relative_delta(
             {"delta": delta.tolist(), "f_x": gap[0].tolist(), "f_baseline": gap[1].tolist()}
         )
-        tolerance = options["tolerance"]
-        if not tolerance or worst <= tolerance or steps * 2 > max(MAX_IG_STEPS, options["n_steps"]):
+        tolerance = options.tolerance
+        if not tolerance or worst <= tolerance or steps * 2 > max(MAX_IG_STEPS, options.n_steps):
             break
         log.info("IG delta %.3g > tolerance %.3g at %d steps; trying %d", worst, tolerance, steps, steps * 2)
         steps *= 2
     return attributions, {
         "n_steps": steps,
-        "n_steps_requested": options["n_steps"],
-        "tolerance": options["tolerance"],
-        "baseline": options["baseline"],
+        "n_steps_requested": options.n_steps,
+        "tolerance": options.tolerance,
+        "baseline": options.baseline,
         "delta": delta.tolist(),
         "f_x": gap[0].tolist(),
         "f_baseline": gap[1].tolist(),
@@ -147,34 +148,34 @@ def single_token(lm: LoadedModel, text: str, option: str) -> int:
     return ids[0]
 
 
-def sequence(lm: LoadedModel, options: dict[str, Any]) -> tuple[list[int], list[int], list[dict] | None]:
+def sequence(lm: LoadedModel, options: Options) -> tuple[list[int], list[int], list[dict] | None]:
     """Prompt ids, output ids and (when generated) the per-step candidates."""
-    prompt_ids = encode_prompt(lm, options["prompt"])
-    if options["target"]:
-        return prompt_ids, lm.tokenizer(options["target"], add_special_tokens=False)["input_ids"], None
+    prompt_ids = encode_prompt(lm, options.prompt)
+    if options.target:
+        return prompt_ids, lm.tokenizer(options.target, add_special_tokens=False)["input_ids"], None
     new_ids, steps = generate_steps(lm, prompt_ids, options)
     return prompt_ids, new_ids, steps
 
 
 def attribute(
-    lm: LoadedModel, ids: list[int], prompt_length: int, options: dict[str, Any], batched: bool = True
+    lm: LoadedModel, ids: list[int], prompt_length: int, options: Options, batched: bool = True
 ) -> dict[str, dict[str, Any]]:
     """Every requested method's per-target rows over the positions before each target."""
     device = lm.device
     ids_t = torch.tensor(ids, device=device)
     positions = torch.arange(max(prompt_length, 1), len(ids), device=device)
     foils = None
-    if options["foil"]:
-        foil = single_token(lm, options["foil"], "foil")
+    if options.foil:
+        foil = single_token(lm, options.foil, "foil")
         foils = torch.full_like(positions, foil)
-    scores = Scores(lm, ids_t, positions, options["target_scalar"], foils)
+    scores = Scores(lm, ids_t, positions, options.target_scalar, foils)
     with torch.no_grad():
         x = adapters.token_embedding(lm.model)(ids_t).detach()  # (T, d)
-    base = baseline_embeddings(lm, x, options["baseline"])
+    base = baseline_embeddings(lm, x, options.baseline)
     with adapters.fused_activations(lm.model):
         return {
             method: attribute_one(scores, x, base, positions, method, options, batched)
-            for method in options["method"]
+            for method in options.method
         }
 
 
@@ -184,7 +185,7 @@ def attribute_one(
     base: torch.Tensor,
     positions: torch.Tensor,
     method: str,
-    options: dict[str, Any],
+    options: Options,
     batched: bool,
 ) -> dict[str, Any]:
     """One method's per-target rows (and its extra fields: IG's steps and deltas)."""
@@ -197,7 +198,7 @@ def attribute_one(
         attributions = wide(grads[:, 0]) * (wide(x) if method == "gradient_x_input" else 1.0)
     else:
         attributions = occlusion(scores, x, base, max(1, AUTO_CHUNK_BUDGET // max(1, T * n)))
-        extra = {"baseline": options["baseline"]}
+        extra = {"baseline": options.baseline}
     return {**rows(attributions, positions.tolist(), signed=method != "gradient"), **extra}
 
 
@@ -217,9 +218,7 @@ def rows(attributions: torch.Tensor, positions: list[int], signed: bool) -> dict
     return result
 
 
-def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
-    if lm.is_encoder:
-        raise EccoBuildError("saliency needs a causal (text-generating) model")
+def compute(lm: LoadedModel, options: Options) -> dict[str, Any]:
     prompt_ids, output_ids, steps = sequence(lm, options)
     if not output_ids:
         raise EccoBuildError(
@@ -231,9 +230,9 @@ def compute(lm: LoadedModel, options: dict[str, Any]) -> dict[str, Any]:
         "prompt_length": len(prompt_ids),
         "tokens": sequence_tokens(lm.tokenizer, ids),
         "targets": list(range(max(len(prompt_ids), 1), len(ids))),
-        "target_scalar": options["target_scalar"],
-        "foil": candidate_tokens(lm.tokenizer, None, [single_token(lm, options["foil"], "foil")])[0]
-        if options["foil"]
+        "target_scalar": options.target_scalar,
+        "foil": candidate_tokens(lm.tokenizer, None, [single_token(lm, options.foil, "foil")])[0]
+        if options.foil
         else None,
         "methods": methods,
     }

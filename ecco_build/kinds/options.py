@@ -88,6 +88,11 @@ class Generation(Sampling):
     max_new_tokens: int
     top_k: int
 
+    @property
+    def sampling_top_k(self) -> int:
+        """Sample only from the k most likely tokens (0: no limit): :top_k:."""
+        return self.top_k
+
 
 @dataclass(frozen=True)
 class LensGeneration(Sampling):
@@ -95,6 +100,11 @@ class LensGeneration(Sampling):
 
     max_new_tokens: int
     sample_top_k: int
+
+    @property
+    def sampling_top_k(self) -> int:
+        """Sample only from the k most likely tokens (0: no limit): :sample_top_k:."""
+        return self.sample_top_k
 
 
 def record_of(record: type[T], options: tuple[Option, ...], flat: FlatOptions) -> T:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ecco_build.config import SiteConfig
 from ecco_build.errors import ModelLoadError
-from ecco_build.models import families, loader
+from ecco_build.models import families, loader, tokenizer
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,10 @@ class ModelFacts:
         return families.context_length(dict(self.config))
 
     def token_pieces(self, text: str) -> list[str]:
-        return loader.token_pieces(self.ref, text)
+        return tokenizer.token_pieces(self.ref, text)
 
     def count_tokens(self, text: str) -> int:
-        return loader.count_tokens(self.ref, text)
+        return tokenizer.count_tokens(self.ref, text)
 
 
 class ModelInfo:

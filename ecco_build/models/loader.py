@@ -168,45 +168,6 @@ def model_config(ref: ModelRef, files_only: bool = False) -> dict:
     return config.to_dict()
 
 
-@functools.cache
-def _cached_tokenizer(path: Path):
-    from tokenizers import Tokenizer
-
-    return Tokenizer.from_file(str(path))
-
-
-def _fast_tokenizer(ref: ModelRef):
-    path = (ref.folder or Path()) / "tokenizer.json"
-    try:
-        return _cached_tokenizer(path)
-    except Exception as exc:  # the tokenizers library raises plain Exception for a broken file
-        raise ModelLoadError(
-            f'model "{ref.alias}": cannot read {path}: {clip(str(exc))}; '
-            "restore the model folder's tokenizer.json (copy or download the model again)"
-        ) from None
-
-
-def _has_fast_tokenizer(ref: ModelRef) -> bool:
-    return ref.folder is not None and (ref.folder / "tokenizer.json").is_file()
-
-
-def count_tokens(ref: ModelRef, text: str) -> int:
-    """Number of tokens the model sees for `text`, specials included; loads no weights."""
-    if _has_fast_tokenizer(ref):
-        return len(_fast_tokenizer(ref).encode(text).ids)
-    return len(load_tokenizer(ref)(text)["input_ids"])
-
-
-def token_pieces(ref: ModelRef, text: str) -> list[str]:
-    """How `text` tokenizes with no special tokens, as decoded pieces; loads no weights."""
-    if _has_fast_tokenizer(ref):
-        tokenizer = _fast_tokenizer(ref)
-        ids = tokenizer.encode(text, add_special_tokens=False).ids
-        return [tokenizer.decode([i]) for i in ids]
-    tokenizer = load_tokenizer(ref)
-    return [tokenizer.decode([i]) for i in tokenizer(text, add_special_tokens=False)["input_ids"]]
-
-
 def load_tokenizer(ref: ModelRef, files_only: bool = False):
     from transformers import AutoTokenizer
 

@@ -15,7 +15,8 @@ TEXT = "def area(width, height):\n    return width * height"
 
 
 def options(**changes):
-    return {**{o.name: o.default for o in KINDS["factors"].options}, "prompt": TEXT, **changes}
+    """The Options record: the defaults with TEXT, then `changes`."""
+    return KINDS["factors"].record_of(KINDS["factors"].defaults(**{"prompt": TEXT, **changes}))
 
 
 def mlp_input(lm, ids, layer):

@@ -10,11 +10,11 @@ from ecco_build.errors import ArticleErrors, EccoBuildError
 from ecco_build.kinds.factors import one_token_problem
 from ecco_build.kinds.registry import KINDS
 
-OPTIONS = {o.name: o.default for o in KINDS["factors"].options}
+KIND = KINDS["factors"]
 
 
 def block(acts: np.ndarray, **changes) -> dict:
-    return factors.factor_block(acts.astype(np.float32), [0], {**OPTIONS, **changes})
+    return factors.factor_block(acts.astype(np.float32), [0], KIND.record_of(KIND.defaults(**changes)))
 
 
 @pytest.mark.parametrize("method", ["pca", "ica"])

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 import torch
 
@@ -6,7 +8,12 @@ from ecco_build.analyses.tokens import sequence_tokens
 from ecco_build.kinds.registry import KINDS
 from ecco_build.models import loader
 
-DEFAULTS = {o.name: o.default for o in KINDS["generate"].options}
+KIND = KINDS["generate"]
+
+
+def options_of(**changes):
+    """The generate Options record: the defaults, then `changes`."""
+    return KIND.record_of(KIND.defaults(**changes))
 
 
 def load(folder):
@@ -17,9 +24,9 @@ def load(folder):
 @pytest.mark.parametrize("family", ["gpt2", "llama"])
 def test_greedy_matches_transformers_generate(tiny_model_dir, family):
     lm = load(tiny_model_dir[family])
-    options = {**DEFAULTS, "prompt": "def area(width, height):", "max_new_tokens": 8, "stop_at_eos": False}
+    options = options_of(prompt="def area(width, height):", max_new_tokens=8, stop_at_eos=False)
     result = generate.compute(lm, options)
-    ids = torch.tensor([lm.tokenizer(options["prompt"])["input_ids"]])
+    ids = torch.tensor([lm.tokenizer(options.prompt)["input_ids"]])
     expected = lm.model.generate(
         ids,
         max_new_tokens=8,
@@ -41,18 +48,17 @@ def test_greedy_matches_transformers_generate(tiny_model_dir, family):
 
 def test_sampling_is_seeded_and_respects_top_k(tiny_model_dir):
     lm = load(tiny_model_dir["gpt2"])
-    options = {
-        **DEFAULTS,
-        "prompt": "for i in",
-        "max_new_tokens": 12,
-        "do_sample": True,
-        "stop_at_eos": False,
-        "temperature": 2.0,
-        "top_k": 3,
-    }
+    options = options_of(
+        prompt="for i in",
+        max_new_tokens=12,
+        do_sample=True,
+        stop_at_eos=False,
+        temperature=2.0,
+        top_k=3,
+    )
     first, again = generate.compute(lm, options), generate.compute(lm, options)
     assert first == again
-    other = generate.compute(lm, {**options, "seed": 1})
+    other = generate.compute(lm, replace(options, seed=1))
     assert [t["id"] for t in other["tokens"]] != [t["id"] for t in first["tokens"]]
     for i, step in enumerate(first["steps"]):
         chosen = first["tokens"][first["prompt_length"] + i]["id"]
@@ -61,7 +67,7 @@ def test_sampling_is_seeded_and_respects_top_k(tiny_model_dir):
 
 def test_top_p_keeps_only_the_nucleus():
     logits = torch.log(torch.tensor([0.5, 0.3, 0.15, 0.05]))
-    options = {**DEFAULTS, "do_sample": True, "top_p": 0.7}
+    options = options_of(do_sample=True, top_p=0.7)
     generator = torch.Generator().manual_seed(0)
     picks = {sequence.pick_next(logits, options, generator) for _ in range(300)}
     assert picks == {0, 1}

@@ -14,7 +14,8 @@ PROMPT = "def area(width, height):\n    return"
 
 
 def defaults(kind, **changes):
-    return {**{o.name: o.default for o in KINDS[kind].options}, "prompt": PROMPT, **changes}
+    """The kind's Options record: its defaults with PROMPT, then `changes`."""
+    return KINDS[kind].record_of(KINDS[kind].defaults(**{"prompt": PROMPT, **changes}))
 
 
 @pytest.mark.parametrize("family", ALL_CAUSAL)

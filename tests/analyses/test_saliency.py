@@ -12,12 +12,15 @@ from ecco_build.models import adapters
 from ecco_build.store import dumps, round_numbers
 from tests.tiny_models import ALL_CAUSAL
 
-DEFAULTS = {o.name: o.default for o in KINDS["saliency"].options}
+KIND = KINDS["saliency"]
 PROMPT = "def area(width, height):\n    return"
 
 
 def options(**changes):
-    return {**DEFAULTS, "prompt": PROMPT, "max_new_tokens": 4, "stop_at_eos": False, **changes}
+    """The Options record: the defaults, four tokens generated from PROMPT, then `changes`."""
+    return KIND.record_of(
+        KIND.defaults(**{"prompt": PROMPT, "max_new_tokens": 4, "stop_at_eos": False, **changes})
+    )
 
 
 @pytest.mark.parametrize("family", ALL_CAUSAL)
@@ -112,7 +115,7 @@ def test_batched_equals_loop(causal_models):
     ids = prompt_ids + output_ids
     batched = saliency.attribute(lm, ids, len(prompt_ids), opts, batched=True)
     loop = saliency.attribute(lm, ids, len(prompt_ids), opts, batched=False)
-    for method in opts["method"]:
+    for method in opts.method:
         for key in ("signed", "norm"):
             for a, b in zip(batched[method][key], loop[method][key], strict=True):
                 assert torch.allclose(torch.tensor(a), torch.tensor(b), atol=1e-5, rtol=0)

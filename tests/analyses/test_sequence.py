@@ -7,6 +7,7 @@ import pytest
 from ecco_build.analyses import sequence
 from ecco_build.errors import EccoBuildError
 from ecco_build.kinds.registry import KINDS
+from ecco_build.run import check_requires
 
 
 def test_every_kind_computes_in_its_own_analysis_module():
@@ -25,12 +26,13 @@ def test_resolve_position_counts_back_from_the_end_of_the_prompt():
 
 def test_prompt_and_output(causal_models):
     lm = causal_models["gpt2"]
-    options = KINDS["rankings"].defaults(prompt="def area", target=" width")
+    kind = KINDS["rankings"]
+    options = kind.record_of(kind.defaults(prompt="def area", target=" width"))
     prompt_ids, output_ids = sequence.prompt_and_output(lm, options)
     assert prompt_ids == lm.tokenizer("def area")["input_ids"]
     assert output_ids == lm.tokenizer(" width", add_special_tokens=False)["input_ids"]
-    generating = KINDS["rankings"].defaults(prompt="def area", max_new_tokens=3)
+    generating = kind.record_of(kind.defaults(prompt="def area", max_new_tokens=3))
     generated = sequence.prompt_and_output(lm, generating)
     assert len(generated[1]) <= 3 and generated[0] == prompt_ids
     with pytest.raises(EccoBuildError, match="rankings needs a causal"):
-        sequence.require_causal(causal_models["bert"], "rankings")
+        check_requires(kind, causal_models["bert"])

@@ -256,6 +256,24 @@ def test_compute_on_every_supported_family(kind, family, causal_models):
         assert not isinstance(value, float) or math.isfinite(value), path
 
 
+CAUSAL_KINDS = [kind for kind in KINDS.values() if kind.requires == "causal"]
+
+
+@pytest.mark.parametrize("kind", CAUSAL_KINDS, ids=[kind.name for kind in CAUSAL_KINDS])
+def test_a_causal_kind_refuses_an_encoder_before_computing(kind, causal_models):
+    """run asks the kind what it requires; no analysis checks it again."""
+    from ecco_build.errors import EccoBuildError
+    from ecco_build.plan import make_job
+    from ecco_build.run import compute_job
+
+    lm = causal_models["bert"]
+    directive = Directive(kind.name, kind.defaults(**kind.example), "", "articles/a.md", 1, 1)
+    job = make_job(directive, lm.ref, lm.fingerprint)
+    with pytest.raises(EccoBuildError) as exc:
+        compute_job(job, lm, "articles/a.md:1")
+    assert str(exc.value) == f"articles/a.md:1: {kind.name} needs a causal (text-generating) model"
+
+
 # 10. The element's script is its own file under static/js/components/, defines its tag (guarded),
 # is imported by the entry module, and writes its data contract down as a JSDoc @typedef that
 # cites the result TypedDict and lists exactly its keys.

@@ -71,7 +71,8 @@ def test_gemma2_integrated_gradients_are_complete(causal_models):
     from ecco_build.kinds.registry import KINDS
 
     prompt = "def area(width, height):\n    return"
-    options = KINDS["saliency"].defaults(prompt=prompt, baseline="unk", tolerance=0.0, **KIND_DEFAULTS)
+    kind = KINDS["saliency"]
+    options = kind.record_of(kind.defaults(prompt=prompt, baseline="unk", tolerance=0.0, **KIND_DEFAULTS))
     ig = saliency.compute(causal_models["gemma2"], options)["methods"]["integrated_gradients"]
     assert ig["n_steps"] == 50 and len(ig["delta"]) == 5
     assert ig["worst_relative_delta"] < 0.01
