@@ -10,10 +10,11 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ecco_build import urls
 from ecco_build.config import SiteConfig, load_config
 from ecco_build.errors import ArticleErrors, EccoBuildError, clip, display_path
 from ecco_build.output import check_output, staging
@@ -47,14 +48,27 @@ class BuildResult:
         return f"{self.rendered} of {articles} article pages rendered, {articles - self.rendered} unchanged"
 
 
-def validated(site_dir: Path) -> tuple[SiteConfig, Validated]:
-    """The config and every article, checked; all problems raised together. Loads no model."""
-    config = load_config(site_dir)
+def validated(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig, Validated]:
+    """The config and every article, checked; all problems raised together. Loads no model.
+    `base_url` (the --base-url option) replaces site.toml's, e.g. the URL GitHub Pages reports."""
+    config = with_base_url(load_config(site_dir), base_url)
     checked = validate(config)
     if checked.problems:
         raise ArticleErrors(checked.problems)
     check_templates(config)
     return config, checked
+
+
+def with_base_url(config: SiteConfig, base_url: str | None) -> SiteConfig:
+    """The config with the site's public URL given on the command line (a trailing / added)."""
+    if base_url is None:
+        return config
+    if not urls.is_absolute_http(base_url):
+        raise EccoBuildError(
+            f'--base-url "{clip(base_url)}": not an absolute http(s) URL; give the address the site '
+            'is published at, such as "https://you.github.io/repo/"'
+        )
+    return replace(config, base_url=base_url.rstrip("/") + "/")
 
 
 def check_templates(config: SiteConfig) -> None:
@@ -80,9 +94,10 @@ def build(
     strict: bool = False,
     recompute: bool = False,
     live_reload: bool = False,
+    base_url: str | None = None,
 ) -> BuildResult:
     start = time.perf_counter()
-    config, checked = validated(site_dir)
+    config, checked = validated(site_dir, base_url)
     out_dir = check_output(out, config)  # before any model loads
     planned = plan(checked)
     store = DataStore(config.data_path, config.root)
@@ -92,7 +107,9 @@ def build(
     results = run_jobs(jobs, store, device or config.device, recompute=recompute, where=where, stats=stats)
     warnings = [*checked.warnings, *_stale_warning(config, planned)]
     if not config.base_url:
-        warnings.append("site.toml sets no base_url: the feed and sitemap use relative links")
+        warnings.append(
+            "site.toml sets no base_url and no --base-url was given: the feed and sitemap use relative links"
+        )
     if strict and warnings:
         raise EccoBuildError("--strict: warnings are errors:\n" + "\n".join(warnings))
     with staging(out_dir) as stage:

@@ -61,7 +61,15 @@ def main(verbose: bool) -> None:
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. stale data files) as errors.")
 @click.option("--recompute", is_flag=True, help="Recompute every result even if it is in the data folder.")
-def build(site_dir: Path, out: Path | None, device: str | None, strict: bool, recompute: bool) -> None:
+@click.option(
+    "--base-url",
+    envvar="ECCO_BUILD_BASE_URL",
+    help="The address the site is published at (replaces base_url in site.toml); a Pages "
+    "workflow passes the URL GitHub reports. Also read from ECCO_BUILD_BASE_URL.",
+)
+def build(
+    site_dir: Path, out: Path | None, device: str | None, strict: bool, recompute: bool, base_url: str | None
+) -> None:
     """Build the site in SITE_DIR (default: the current folder).
 
     Results already in the data folder are reused; missing ones are computed with the
@@ -70,7 +78,9 @@ def build(site_dir: Path, out: Path | None, device: str | None, strict: bool, re
     """
     from ecco_build.build import build as run_build
 
-    result = run_build(site_dir, out=out, device=device, strict=strict, recompute=recompute)
+    result = run_build(
+        site_dir, out=out, device=device, strict=strict, recompute=recompute, base_url=base_url
+    )
     models = f", loaded {', '.join(result.models_loaded)}" if result.models_loaded else ", loaded no model"
     click.echo(
         f"built {result.pages} pages into {result.out} in {result.seconds:.1f} s "
@@ -110,13 +120,40 @@ def serve(site_dir: Path, port: int, device: str | None) -> None:
 
 
 @main.command()
+@click.argument("article")
+@SITE_DIR
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The file to write (or a folder to write NAME.html into; default: NAME.html here).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing file that ecco-build did not write.")
+def export(article: str, site_dir: Path, output: Path | None, force: bool) -> None:
+    """Write ARTICLE as one self-contained HTML file that works opened from disk.
+
+    ARTICLE is the article's path (articles/x.md) or its name (x). CSS, scripts, figure data
+    and images are inlined, like pandoc's --embed-resources or Quarto's embed-resources: true.
+    Only stored results are used (run `ecco-build build` first); no model is loaded.
+    """
+    from ecco_build.export import export as run_export
+
+    result = run_export(site_dir, article, out=output, force=force)
+    click.echo(f"wrote {result.path} ({result.size / 2**20:.1f} MB)")
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def new(directory: Path) -> None:
     """Create a new site in DIRECTORY with an example article that builds as it is."""
     from ecco_build.scaffold import scaffold
 
     scaffold(directory)
-    click.echo(f"created {directory}; now run: ecco-build build {directory}")
+    click.echo(
+        f"created {directory} (a site, its README and a GitHub Pages workflow); next:\n"
+        f"  cd {directory} && ecco-build build    # computes with the demo model: needs ecco-build[compute]\n"
+        "  then commit articles/ data/ site.toml and push; the site's README.md says how to publish"
+    )
 
 
 @main.command()

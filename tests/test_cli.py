@@ -62,6 +62,54 @@ def test_new_site_builds(tmp_path):
     assert '<span class="ecco-token output"> name<small class="ecco-prob">' in fallback  # self.name = name
     again = runner.invoke(main, ["new", str(tmp_path / "blog")])
     assert again.exit_code == 1 and "already exists and is not empty" in again.output
+    # a fresh scaffold passes the workflow's strict build once its result is computed, with the
+    # address GitHub Pages reports given on the command line (no trailing slash there)
+    strict = runner.invoke(
+        main, ["build", str(tmp_path / "blog"), "--strict", "--base-url", "https://you.github.io/blog"]
+    )
+    assert strict.exit_code == 0, strict.output
+    assert "1 results reused, 0 computed, loaded no model" in strict.output
+    feed = (tmp_path / "blog" / "_site" / "feed.xml").read_text()
+    assert "https://you.github.io/blog/welcome/" in feed
+    unset = runner.invoke(main, ["build", str(tmp_path / "blog"), "--strict"])
+    assert unset.exit_code == 1 and "no --base-url was given" in unset.output
+
+
+def test_new_site_is_a_repository_ready_to_publish(tmp_path):
+    import tomllib
+
+    import yaml
+
+    from ecco_build import __version__
+
+    result = CliRunner().invoke(main, ["new", str(tmp_path / 'my "quoted" site')])
+    assert result.exit_code == 0, result.output
+    site = tmp_path / 'my "quoted" site'
+    assert tomllib.loads((site / "site.toml").read_text())["title"] == 'my "quoted" site'
+    assert "_site/" in (site / ".gitignore").read_text().splitlines()
+    readme = (site / "README.md").read_text()
+    assert "Source: **GitHub Actions**" in readme and f"ecco-build[compute]=={__version__}" in readme
+    workflow = yaml.safe_load((site / ".github" / "workflows" / "pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    runs = [s["run"] for s in steps if "run" in s]
+    assert runs == [
+        f'pip install "ecco-build=={__version__}"',
+        "ecco-build check",
+        'ecco-build build --strict --base-url "${{ steps.pages.outputs.base_url }}"',
+    ]
+    assert any(s.get("uses", "").startswith("actions/configure-pages@") for s in steps)
+    assert workflow["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+def test_base_url_option_must_be_an_address(tmp_path):
+    CliRunner().invoke(main, ["new", str(tmp_path / "blog")])
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "blog"), "--base-url", "javascript:alert(1)"])
+    assert result.exit_code == 1
+    assert result.output.strip().endswith(
+        '--base-url "javascript:alert(1)": not an absolute http(s) URL; give the address the site is '
+        'published at, such as "https://you.github.io/repo/"'
+    )
+    assert not (tmp_path / "blog" / "_site").exists() and not (tmp_path / "blog" / "data").exists()
 
 
 def test_readme_lists_every_kind_exactly():
