@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from ecco_build import contain, urls
-from ecco_build.config_check import Checker
+from ecco_build import contain, fields, urls
+from ecco_build.config_check import CHOOSE, Checker
 from ecco_build.errors import ConfigError, Problem, clip, did_you_mean
 from ecco_build.toml_lines import key_lines, parse, read_text
 
@@ -24,10 +24,13 @@ DEVICES = ("auto", "cpu", "cuda")
 CITATION_STYLES = ("numbered", "author-year")
 
 
-def key(default: Any, doc: str) -> Any:
+def key(default: Any, doc: str, check: fields.Check | None = None) -> Any:
+    """A site.toml key: its default (which gives its type), what it means, and any further rule
+    its value must pass (a shared `fields` validator)."""
+    metadata = {"doc": doc, "check": check}
     if isinstance(default, (list, dict)):
-        return field(default_factory=lambda: type(default)(default), metadata={"doc": doc})
-    return field(default=default, metadata={"doc": doc})
+        return field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class ModelConfig:
         "Required.",
     )
     revision: str = key("", "Hugging Face revision (commit, tag or branch); pin it for reproducibility.")
-    dtype: str = key("float32", "Weights dtype: float32, float16 or bfloat16.")
+    dtype: str = key("float32", "Weights dtype: float32, float16 or bfloat16.", fields.choice(DTYPES, CHOOSE))
     tf32: bool = key(
         False,
         "On CUDA, let float32 matrix products use TensorFloat-32 (several times faster on "
@@ -85,7 +88,9 @@ class SiteConfig:
         'Where the built site is written, relative to the site (e.g. "_site" or "docs"; no absolute '
         "path, no ..). ecco-build owns this folder: it is replaced by every build.",
     )
-    device: str = key("auto", "Compute device for analyses: auto, cpu or cuda.")
+    device: str = key(
+        "auto", "Compute device for analyses: auto, cpu or cuda.", fields.choice(DEVICES, CHOOSE)
+    )
     default_model: str = key(
         "", "Model alias used by directives that name no :model:; must be one of the [models.*] tables."
     )
@@ -94,7 +99,9 @@ class SiteConfig:
         "BibTeX file for [@key] citations, relative to the site (no absolute path, no ..); "
         "articles may name their own.",
     )
-    citation_style: str = key("numbered", "Citation style: numbered or author-year.")
+    citation_style: str = key(
+        "numbered", "Citation style: numbered or author-year.", fields.choice(CITATION_STYLES, CHOOSE)
+    )
     raw_html: bool = key(
         False,
         "Pass raw HTML in Markdown through to pages. Off by default: tags in prose, headings, "
@@ -170,43 +177,40 @@ def config_errors(problems: list[Problem]) -> ConfigError:
 
 
 def _check_values(checker: Checker, config: SiteConfig, table: dict[str, Any]) -> None:
-    """The rules that a value's type alone does not say."""
-    checker.choice(config.device, DEVICES, ("device",), "device")
-    checker.choice(config.citation_style, CITATION_STYLES, ("citation_style",), "citation_style")
+    """The rules that join keys or read the file system: what one key's declaration cannot say."""
     if config.base_url and not urls.is_absolute_http(config.base_url):
-        checker.add(
-            ("base_url",),
+        checker.fail(
             f'base_url must be an absolute http(s) URL such as "https://you.github.io/repo/", '
             f'not "{clip(config.base_url)}"',
+            "base_url",
         )
-    if config.author.url and not urls.is_safe(config.author.url):
-        checker.add(
-            ("author", "url"),
-            "[author] url must be an http(s) or mailto URL or a relative link, "
+    # The site author's link appears on every page that names no author, at every depth, so it
+    # must be absolute: a relative link would point somewhere else on each page.
+    if config.author.url and urls.scheme(config.author.url) not in urls.SAFE_SCHEMES:
+        checker.fail(
+            "[author] url must be an absolute http(s) or mailto URL (it is shown on every page), "
             f'not "{clip(config.author.url)}"',
+            "author",
+            "url",
         )
     for name, what in SITE_PATHS.items():
         value = getattr(config, name)
         if _leaves_site(value):
-            checker.add(
-                (name,),
+            checker.fail(
                 f"{name} must be {what} inside the site, relative to site.toml, "
                 f'not "{clip(value)}" (no absolute path, no ..)',
+                name,
             )
     for alias, model in config.models.items():
-        keys = ("models", alias)
         if not model.source:
-            checker.add(
-                (*keys, "source") if "source" in table["models"][alias] else keys,
-                f'[models.{clip(alias)}] needs a source (e.g. source = "builtin:demo")',
-            )
-        checker.choice(model.dtype, DTYPES, (*keys, "dtype"), f"[models.{clip(alias)}] dtype")
+            where = ("models", alias, "source") if "source" in table["models"][alias] else ("models", alias)
+            checker.fail(f'[models.{clip(alias)}] needs a source (e.g. source = "builtin:demo")', *where)
     aliases = table.get("models") if isinstance(table.get("models"), dict) else {}
     if config.default_model and config.default_model not in aliases:
         hint = did_you_mean(config.default_model, aliases) if aliases else "site.toml defines no models"
-        checker.add(
-            ("default_model",),
+        checker.fail(
             f'default_model "{clip(config.default_model)}" is not a [models.*] alias; {hint}',
+            "default_model",
         )
 
 

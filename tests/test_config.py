@@ -126,7 +126,7 @@ revision = "main"
         'site.toml, not "posts/../../x" (no absolute path, no ..)',
         '~/site.toml:10: bibliography must be a file, e.g. "references.bib" inside the site, relative '
         'to site.toml, not "C:\\refs.bib" (no absolute path, no ..)',
-        "~/site.toml:14: [author] url must be an http(s) or mailto URL or a relative link, "
+        "~/site.toml:14: [author] url must be an absolute http(s) or mailto URL (it is shown on every page), "
         'not "javascript:alert(1)"',
         '~/site.toml:15: "affiliation" in [author] must be a string (in quotes), not 5',
         '~/site.toml:19: [models.gpt2] dtype must be one of float32, float16, bfloat16, not "fp8"',
@@ -149,8 +149,10 @@ def test_good_urls_and_site_paths_pass(tmp_path):
         "site/data",
         "mailto:ada@example.org",
     )
-    for url in ("https://example.org/~ada", "about/", "#me"):
-        assert load_config(write(tmp_path, f'[author]\nurl = "{url}"\n')).author.url == url
+    assert load_config(write(tmp_path, '[author]\nurl = "https://example.org/~ada"\n')).author.url
+    for relative in ("about/", "#me", "//host/x"):  # shown on pages at every depth: must be absolute
+        [message, _] = errors(tmp_path, f'[author]\nurl = "{relative}"\n')
+        assert message.startswith("~/site.toml:2: [author] url must be an absolute http(s) or mailto URL")
     for base in ("//host/x", "https:example.org", "data:text/html,x", "/repo/"):
         assert errors(tmp_path, f'base_url = "{base}"\n')[0].startswith("~/site.toml:1: base_url must be")
 

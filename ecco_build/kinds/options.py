@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ecco_build.errors import EccoBuildError, Problem, clip, did_you_mean
-from ecco_build.kinds.schema import FlatOptions, Option, OptionError
+from ecco_build.fields import Collector
+from ecco_build.kinds.schema import FlatOptions, Option
 
 if TYPE_CHECKING:
     from ecco_build.kinds.kind import Kind
@@ -134,35 +135,29 @@ def validate_options(
 ) -> FlatOptions | None:
     """The flat options dict of a directive (defaults filled in, schema order), or None when
     `problems` got one: an unknown option, a bad value, a required option missing, an empty
-    prompt. Options keep the order they were written in, defaults follow."""
+    prompt, each at its option's line (or the fence's). Options keep the order they were
+    written in, defaults follow."""
     before = len(problems)
     known = kind.option_map
+    lines = {(name,): line for name, (_, line, _) in raw.items()}
+    collector = Collector(path, lines, fence_line, problems)
     given: FlatOptions = {}
-    for name, (value, line, is_text) in raw.items():
+    for name, (value, _, is_text) in raw.items():
         option = known.get(name)
         if option is None:
             shown_name = clip(name, 80)
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    f'unknown option "{shown_name}" for {kind.name}; {did_you_mean(shown_name, known)}',
-                )
+            collector.fail(
+                f'unknown option "{shown_name}" for {kind.name}; {did_you_mean(shown_name, known)}', name
             )
             continue
-        try:
-            given[name] = option.from_text(value) if is_text else option.check(value)
-        except OptionError as exc:
-            problems.append(Problem(path, line, str(exc)))
-    options = _with_defaults(kind, given, raw, path, fence_line, problems)
+        given[name] = collector.take(option.from_text if is_text else option.check, value, name)
+    options = _with_defaults(kind, given, raw, collector)
     if isinstance(options.get(PROMPT.name), str) and not options[PROMPT.name].strip():
-        problems.append(Problem(path, raw[PROMPT.name][1], ":prompt: is empty; give the model some text"))
+        collector.fail(":prompt: is empty; give the model some text", PROMPT.name)
     return None if len(problems) > before else options
 
 
-def _with_defaults(
-    kind: Kind, given: FlatOptions, raw: RawOptions, path: str, fence_line: int, problems: list[Problem]
-) -> FlatOptions:
+def _with_defaults(kind: Kind, given: FlatOptions, raw: RawOptions, collector: Collector) -> FlatOptions:
     """`given` (in the order written), then the defaults of the options not written; a required
     one missing is a problem at the fence."""
     options = dict(given)
@@ -170,9 +165,7 @@ def _with_defaults(
         if option.name in raw:  # given: valid, or already reported
             continue
         if option.required:
-            problems.append(
-                Problem(path, fence_line, f"{kind.name} needs a :{option.name}: option ({option.doc})")
-            )
+            collector.fail(f"{kind.name} needs a :{option.name}: option ({option.doc})")
         else:
             options[option.name] = option.default
     return options

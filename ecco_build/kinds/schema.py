@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ecco_build import safe_yaml
+from ecco_build import fields, safe_yaml
 from ecco_build.errors import clip, shown
+from ecco_build.fields import Check, Field, FieldError
 
 # A directive's options as validated, stored and hashed: option name → value, in the order of
 # its kind's options tuple (the typed form is the kind's Options record).
 FlatOptions = dict[str, Any]
 
 
-class OptionError(ValueError):
-    """A value that does not fit its option; the message is shown after `path:line:`."""
+# The error of a value that does not fit its option (the message is shown after `path:line:`):
+# the shared FieldError, under the name the kinds know it by.
+OptionError = FieldError
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,11 @@ class Option:
             return "int | auto"
         return self.type if isinstance(self.type, str) else self.type.__name__
 
+    @property
+    def field(self) -> Field:
+        """The option as a shared Field: its validator is made from its type, choices and bounds."""
+        return Field(self.name, self.doc, self.default, _validator(self))
+
     def from_text(self, text: str) -> Any:
         """Coerce the raw text of a `:key: value` line."""
         if self.type in ("layers",) and _is_range(text) and "-" in text:
@@ -70,92 +75,59 @@ class Option:
 
     def check(self, value: Any) -> Any:
         """Validate an already-typed value (from YAML or from_text)."""
-        check = _CHECKS.get(self.type) if isinstance(self.type, str) else None
-        return (check or _scalar)(self, value)
+        return self.field.check(value)
 
 
-def _choice(option: Option, value: Any) -> Any:
-    if not isinstance(value, str) or value not in option.choices:
-        raise OptionError(
-            f"{named(value)} is not a valid {option.name}; choose one of: {', '.join(option.choices)}"
-        )
-    return value
+def _validator(option: Option) -> Check:
+    """The shared validator of an option's type (str, int, float, bool, or a named type)."""
+    low, high = option.minimum, option.maximum
+    made = {
+        str: lambda: _text,
+        int: lambda: fields.integer(low, high),
+        float: lambda: fields.number(low, high),
+        bool: fields.boolean,
+        "choice": lambda: fields.choice(option.choices),
+        "choices": lambda: _choices(option.choices),
+        "list[str]": fields.strings,
+        "layers": lambda: _layers,
+        "components": lambda: _components,
+    }
+    return made[option.type]()
 
 
-def _layers(option: Option, value: Any) -> Any:
+def _text(value: Any, name: str) -> str:
+    """Text; a number is taken as the text it is written as (:target: 42)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    return fields.text()(value, name)
+
+
+def _layers(value: Any, name: str) -> Any:
     ok = value == "all" or _is_layer(value)
     ok = ok or (isinstance(value, list) and value and all(_is_layer(v) for v in value))
     ok = ok or (isinstance(value, str) and _is_range(value))
     if not ok:
-        raise OptionError(
-            f'{option.name} must be "all", a layer number, a range like 0-5 or a list like [0, 2]'
-        )
+        raise OptionError(f'{name} must be "all", a layer number, a range like 0-5 or a list like [0, 2]')
     return value
 
 
-def _components(option: Option, value: Any) -> Any:
+def _components(value: Any, name: str) -> Any:
     if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 64):
         return value
-    raise OptionError(
-        f'{option.name} must be a number of factors from 1 to 64, or "auto", not {shown(value)}'
-    )
+    raise OptionError(f'{name} must be a number of factors from 1 to 64, or "auto", not {shown(value)}')
 
 
-def _choices(option: Option, value: Any) -> Any:
-    value = [value] if isinstance(value, str) else value
-    if not isinstance(value, list) or not value:
-        raise OptionError(f"{option.name} must be one name or a list, like [{', '.join(option.choices[:2])}]")
-    for item in value:
-        if not isinstance(item, str) or item not in option.choices:
-            raise OptionError(
-                f"{named(item)} is not a valid {option.name}; choose from: {', '.join(option.choices)}"
-            )
-    return list(dict.fromkeys(value))
+def _choices(choices: tuple[str, ...]) -> Check:
+    """One or more of `choices`, as a list without repeats."""
+    one = fields.choice(choices, "{quoted} is not a valid {name}; choose from: {choices}")
 
+    def check(value: Any, name: str) -> list[str]:
+        value = [value] if isinstance(value, str) else value
+        if not isinstance(value, list) or not value:
+            raise OptionError(f"{name} must be one name or a list, like [{', '.join(choices[:2])}]")
+        return list(dict.fromkeys(one(item, name) for item in value))
 
-def _strings(option: Option, value: Any) -> Any:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise OptionError(f'{option.name} must be a list of one or more strings, like [" is", " are"]')
-    return value
-
-
-def _scalar(option: Option, value: Any) -> Any:
-    """str, int, float and bool options, with their bounds."""
-    kind = option.type
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        value = float(value)
-    if kind is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):  # type: ignore[arg-type]
-        raise OptionError(f"{option.name} must be {_article(option.type_name)}, not {shown(value)}")
-    if kind is float and not math.isfinite(value):
-        # NaN passes every comparison below, and an infinite temperature or top_p breaks sampling.
-        raise OptionError(f"{option.name} must be a finite number, not {shown(value)}")
-    if option.minimum is not None and value < option.minimum:
-        raise OptionError(f"{option.name} must be at least {_number(option.minimum)}, not {shown(value)}")
-    if option.maximum is not None and value > option.maximum:
-        raise OptionError(f"{option.name} must be at most {_number(option.maximum)}, not {shown(value)}")
-    return value
-
-
-_CHECKS: dict[str, Callable[[Option, Any], Any]] = {
-    "choice": _choice,
-    "choices": _choices,
-    "layers": _layers,
-    "components": _components,
-    "list[str]": _strings,
-}
-
-
-def named(value: Any) -> str:
-    """A name the user wrote, in double quotes ("huge"); anything else as `shown` shows it."""
-    return '"' + clip(repr(value)[1:-1]) + '"' if isinstance(value, str) else shown(value)
-
-
-def _number(bound: float) -> str:
-    return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
+    return check
 
 
 def _is_layer(value: Any) -> bool:
@@ -178,12 +150,6 @@ def _range_ends(text: str) -> tuple[int, int] | None:
 
 def _is_range(text: str) -> bool:
     return _range_ends(text) is not None
-
-
-def _article(type_name: str) -> str:
-    return {"int": "an integer", "float": "a number", "bool": "true or false", "str": "text"}.get(
-        type_name, type_name
-    )
 
 
 def parse_layers(spec: str | int | list, n_layers: int) -> list[int]:
