@@ -17,6 +17,7 @@ from typing import Any
 from ecco_build import urls
 from ecco_build.config import SiteConfig, load_config
 from ecco_build.errors import ArticleErrors, EccoBuildError, clip, display_path
+from ecco_build.models.lock import LOCK_NAME, write_lock
 from ecco_build.output import check_output, staging
 from ecco_build.pagecache import PageCache, article_fingerprint, site_fingerprint
 from ecco_build.plan import Plan, plan
@@ -48,11 +49,14 @@ class BuildResult:
         return f"{self.rendered} of {articles} article pages rendered, {articles - self.rendered} unchanged"
 
 
-def validated(site_dir: Path, base_url: str | None = None) -> tuple[SiteConfig, Validated]:
+def validated(
+    site_dir: Path, base_url: str | None = None, relock: bool = False
+) -> tuple[SiteConfig, Validated]:
     """The config and every article, checked; all problems raised together. Loads no model.
-    `base_url` (the --base-url option) replaces site.toml's, e.g. the URL GitHub Pages reports."""
+    `base_url` (the --base-url option) replaces site.toml's, e.g. the URL GitHub Pages reports;
+    `relock` ignores the fingerprints of data/models.lock (build --relock)."""
     config = with_base_url(load_config(site_dir), base_url)
-    checked = validate(config)
+    checked = validate(config, relock)
     if checked.problems:
         raise ArticleErrors(checked.problems)
     check_templates(config)
@@ -95,9 +99,10 @@ def build(
     recompute: bool = False,
     live_reload: bool = False,
     base_url: str | None = None,
+    relock: bool = False,
 ) -> BuildResult:
     start = time.perf_counter()
-    config, checked = validated(site_dir, base_url)
+    config, checked = validated(site_dir, base_url, relock)
     out_dir = check_output(out, config)  # before any model loads
     planned = plan(checked)
     store = DataStore(config.data_path, config.root)
@@ -105,6 +110,8 @@ def build(
     where = planned.places(checked.articles)
     jobs = planned.jobs.values()
     results = run_jobs(jobs, store, device or config.device, recompute=recompute, where=where, stats=stats)
+    if checked.info is not None:  # the lock of the models used, written only if it changes
+        write_lock(config, checked.info.lock_entries({job.model.alias for job in jobs}))
     warnings = [*checked.warnings, *_stale_warning(config, planned)]
     if not config.base_url:
         warnings.append(
@@ -132,7 +139,7 @@ def _stale_warning(config: SiteConfig, planned: Plan) -> list[str]:
     """A warning naming the data files no directive uses, if there are any."""
     used = {job.filename for job in planned.jobs.values()}
     stale = (
-        sorted(p.name for p in config.data_path.glob("*.json") if p.name not in used)
+        sorted(p.name for p in config.data_path.glob("*.json") if p.name not in used | {LOCK_NAME})
         if config.data_path.is_dir()
         else []
     )

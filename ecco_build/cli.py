@@ -67,8 +67,20 @@ def main(verbose: bool) -> None:
     help="The address the site is published at (replaces base_url in site.toml); a Pages "
     "workflow passes the URL GitHub reports. Also read from ECCO_BUILD_BASE_URL.",
 )
+@click.option(
+    "--relock",
+    is_flag=True,
+    help="Use the models as they are now: results whose model changed since data/models.lock "
+    "was written are recomputed, and the lock is rewritten.",
+)
 def build(
-    site_dir: Path, out: Path | None, device: str | None, strict: bool, recompute: bool, base_url: str | None
+    site_dir: Path,
+    out: Path | None,
+    device: str | None,
+    strict: bool,
+    recompute: bool,
+    base_url: str | None,
+    relock: bool,
 ) -> None:
     """Build the site in SITE_DIR (default: the current folder).
 
@@ -79,7 +91,7 @@ def build(
     from ecco_build.build import build as run_build
 
     result = run_build(
-        site_dir, out=out, device=device, strict=strict, recompute=recompute, base_url=base_url
+        site_dir, out=out, device=device, strict=strict, recompute=recompute, base_url=base_url, relock=relock
     )
     models = f", loaded {', '.join(result.models_loaded)}" if result.models_loaded else ", loaded no model"
     click.echo(

@@ -10,8 +10,8 @@ from typing import Any
 
 from ecco_build import __version__
 from ecco_build.envelope import check_result
-from ecco_build.errors import EccoBuildError, ModelLoadError
-from ecco_build.kinds.kind import Kind
+from ecco_build.errors import EccoBuildError, MissingResultError, ModelLoadError
+from ecco_build.kinds.kind import Kind, missing_modules
 from ecco_build.kinds.registry import KINDS
 from ecco_build.plan import Job
 from ecco_build.store import DataStore, round_numbers
@@ -49,11 +49,41 @@ def run_jobs(
             stats.reused += 1
         else:
             misses[job.model.alias].append(job)
+    preflight(misses, store, where or {})
     for alias, group in misses.items():
         results.update(_compute_group(group, store, device, where or {}))
         stats.models_loaded.append(alias)
         stats.computed += len(group)
     return results
+
+
+def preflight(misses: dict[str, list[Job]], store: DataStore, where: dict[str, str]) -> None:
+    """Before any model loads: every missing result can be computed here (its kind's compute
+    modules are installed, its model is present), else one error listing them all, so that no
+    group is computed before a later one fails."""
+    lines, absent = [], set()
+    for group in misses.values():
+        for job in group:
+            place = where.get(job.key, job.kind)
+            why = store.rejected.get(job.key) or f"{store.folder.name}/{job.filename} is missing"
+            missing = missing_modules(KINDS[job.kind].compute_requires)
+            absent.update(missing)
+            if missing:
+                lines.append(
+                    f"{place}: the {job.kind} result is needed ({why}) and computing it needs "
+                    f"the compute extra (not installed: {', '.join(missing)})"
+                )
+            elif not job.model.present:
+                lines.append(
+                    f"{place}: the {job.kind} result is needed ({why}) and model "
+                    f'"{job.model.alias}" is not installed here'
+                )
+    if lines:
+        install = " Install the compute extra with:  pip install 'ecco-build[compute]'" if absent else ""
+        raise MissingResultError(
+            "\n".join(lines) + f"\n{len(lines)} result(s) cannot be computed here.{install} (or build "
+            "where it is installed and commit the data folder). Nothing was computed or written."
+        )
 
 
 def _compute_group(

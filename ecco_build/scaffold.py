@@ -72,7 +72,7 @@ Interactive articles about a language model, built with
     ecco-build serve        # preview on http://127.0.0.1:8000, rebuilt as you edit
     ecco-build build        # computes what is missing into data/, writes _site/
 
-Commit `articles/`, `data/` (the results and `models.lock.json`) and `site.toml`. The
+Commit `articles/`, `data/` (the results and `models.lock`) and `site.toml`. The
 published site is built from `data/`: no model runs in CI.
 
 ## Publish on GitHub Pages

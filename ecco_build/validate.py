@@ -2,8 +2,8 @@
 
 Model checks here use only config.json and the tokenizer file: the alias exists, the model
 suits the kind (`kind.requires`), the kind's own token rules (`kind.check_tokens`), and the
-prompt fits the context window. Every model alias is resolved here (ref and fingerprint), so
-that planning only hashes.
+prompt fits the context window. Every model alias is resolved here (ref and fingerprint; from
+data/models.lock when the model is absent), so that planning only hashes.
 """
 
 from __future__ import annotations
@@ -26,13 +26,12 @@ from ecco_build.kinds.options import POSITION, TARGET, planned_output, position_
 from ecco_build.kinds.registry import KINDS
 from ecco_build.models import loader
 from ecco_build.models.facts import ModelFacts, ModelInfo
-from ecco_build.plan import FigureKey
+from ecco_build.models.tokenizer import NoTokenizer
+from ecco_build.plan import FigureKey, make_job
 
 
 @dataclass(frozen=True)
-class ResolvedModel:
-    """A directive's model, resolved: what its job key names."""
-
+class ResolvedModel:  # a directive's model, resolved: what its job key names
     ref: loader.ModelRef
     fingerprint: str
 
@@ -42,11 +41,11 @@ class Validated:
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...]
     warnings: tuple[str, ...]
-    bibliographies: dict[str, citations.Bibliography] = field(default_factory=dict)  # article path →
+    bibliographies: dict[str, citations.Bibliography] = field(default_factory=dict)  # by article path
     # article path → the files its page reads (bibliography, linked files, images, hero), resolved
     files: dict[str, tuple[Path, ...]] = field(default_factory=dict)
-    # the model of every directive that passed its model checks
-    models: dict[FigureKey, ResolvedModel] = field(default_factory=dict)
+    models: dict[FigureKey, ResolvedModel] = field(default_factory=dict)  # of each directive passed
+    info: ModelInfo | None = None  # the models' facts, for the lock a build writes
 
 
 def parse_directive(
@@ -92,12 +91,16 @@ def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem
             )
         ], None
     try:
-        ref = info.ref(alias)
-        facts = info.facts(alias)
-        found = [] if facts is None else model_problems(directive, facts)
+        ref, fingerprint, facts = info.ref(alias), info.fingerprint(alias), info.facts(alias)
+        try:
+            found = [] if facts is None else model_problems(directive, facts)
+        except NoTokenizer:  # model absent: a stored result proves the token checks (:watch:, :foil:,
+            found = []  # prompt length), computed and checked with these options and this tokenizer
+        filename = make_job(directive, ref, fingerprint).filename  # without one, result_problems says why
+        found = found or info.result_problems(alias, directive.kind, filename, directive.where)
         if found:
             return [Problem(*where, message) for message in found], None
-        return [], ResolvedModel(ref, info.fingerprint(alias))
+        return [], ResolvedModel(ref, fingerprint)
     except ModelLoadError as exc:
         return [Problem(*where, str(exc))], None
 
@@ -219,10 +222,10 @@ def _data_folder(config: SiteConfig, files: SiteFiles, problems: list[Problem]) 
 class _Reading:
     """What validation gathers while it reads the site's articles one by one."""
 
-    def __init__(self, config: SiteConfig, files: SiteFiles, problems: list[Problem]):
+    def __init__(self, config: SiteConfig, files: SiteFiles, problems: list[Problem], relock: bool):
         self.config, self.files, self.problems = config, files, problems
         self.md = markdown_parser(config.raw_html)
-        self.info = ModelInfo(config)
+        self.info = ModelInfo(config, relock)
         self.warnings: list[str] = []
         self.articles: list[Article] = []
         self.bibliographies: dict[str, citations.Bibliography] = {}
@@ -265,8 +268,9 @@ class _Reading:
         self.files_read[article.path] = (*([bib_file] if bib_file else []), *copied)
 
 
-def validate(config: SiteConfig) -> Validated:
-    """Every article read and every directive checked; problems collected, none raised."""
+def validate(config: SiteConfig, relock: bool = False) -> Validated:
+    """Every article read and every directive checked; problems collected, none raised
+    (`relock`: the fingerprints of models.lock are not used)."""
     files = SiteFiles.of(config)
     problems: list[Problem] = []
     for folder, what in (("static", "static file"), ("templates", "template")):
@@ -274,12 +278,12 @@ def validate(config: SiteConfig) -> Validated:
     _data_folder(config, files, problems)
     if not _articles_folder(config, files, problems):
         return Validated((), tuple(problems), ())
-    reading = _Reading(config, files, problems)
+    reading = _Reading(config, files, problems, relock)
     sources = find_articles(config.articles_path, files.root, problems)
     by_name = {(p.parent.name if p.name == "index.md" else p.stem): p for p in sources}
     for source in sources:
         reading.read(source, by_name)
-    warnings = reading.warnings
+    warnings = [*reading.warnings, *reading.info.warnings()]
     if not reading.articles and not problems:
         warnings.append(f"no articles found in {config.articles_dir}/")
     # A problem with the site's bibliography is found once per article that uses it: say it once.
@@ -291,4 +295,5 @@ def validate(config: SiteConfig) -> Validated:
         reading.bibliographies,
         reading.files_read,
         reading.models,
+        reading.info,
     )

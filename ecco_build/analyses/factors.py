@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from sklearn.decomposition import NMF, PCA, FastICA
 
 from ecco_build.analyses.sequence import encode_prompt, generate_steps
 from ecco_build.analyses.tokens import sequence_tokens
@@ -62,8 +63,6 @@ def capture(lm: LoadedModel, ids: list[int], layers: list[int]) -> torch.Tensor:
 
 def factorize(x: np.ndarray, k: int, method: str) -> tuple[np.ndarray, np.ndarray, float]:
     """x (neurons, positions) → H (k, positions), W (neurons, k), relative Frobenius error."""
-    from sklearn.decomposition import NMF, PCA, FastICA
-
     samples = x.T  # (positions, neurons): sklearn factorises rows
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter; the error is reported instead

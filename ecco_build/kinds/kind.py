@@ -11,6 +11,7 @@ key, so stale results are recomputed rather than served.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -22,6 +23,23 @@ from ecco_build.shapes import Record
 # What a kind needs of a model: a causal LM; a causal LM or a masked LM with its head; anything
 # with MLP blocks.
 Requires = Literal["causal", "causal_or_masked_lm", "any"]
+
+
+# What computing any kind's results imports (the compute extra); a kind adds what else it needs.
+COMPUTE_STACK = ("torch", "transformers", "safetensors", "numpy")
+
+
+def missing_modules(names: tuple[str, ...]) -> list[str]:
+    """Which of these top-level modules cannot be imported here; finds them, imports nothing."""
+    missing = []
+    for name in names:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # a broken install, or an import hook refusing it
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
 
 
 def no_problems(record: Any, facts: groups.TokenizerView) -> list[str]:
@@ -54,6 +72,8 @@ class Kind:
     # "module:function" taking (loaded_model, options) → JSON-able dict; "" means the room's
     # own analyses/<module>.py:compute.
     compute: str = ""
+    # The modules `compute` needs (checked with find_spec before any model loads)
+    compute_requires: tuple[str, ...] = COMPUTE_STACK
 
     def __post_init__(self) -> None:
         if not self.compute:

@@ -16,19 +16,19 @@ is the kind's `page_form` (kinds/saliency.py).
 from __future__ import annotations
 
 import base64
+import struct
 from typing import Any
-
-import numpy as np
 
 HALF_MAX = 65504.0  # the largest finite float16
 
 
 def pack_rows(rows: list[list[float]]) -> dict[str, Any] | list[list[float]]:
-    """Rows of floats as packed half precision; unchanged if a value would overflow it."""
-    flat = np.fromiter((v for row in rows for v in row), dtype=np.float64)
-    if flat.size and not np.all(np.abs(flat) <= HALF_MAX):
+    """Rows of floats as packed half precision; unchanged if a value would overflow it (or is
+    NaN). struct's "e" rounds to nearest-even like numpy's float16: the bytes are the same."""
+    flat = [float(v) for row in rows for v in row]
+    if not all(abs(v) <= HALF_MAX for v in flat):
         return rows
-    data = flat.astype("<f2").tobytes()
+    data = struct.pack(f"<{len(flat)}e", *flat)
     return {"f16": base64.b64encode(data).decode("ascii"), "rows": [len(row) for row in rows]}
 
 
@@ -36,7 +36,8 @@ def unpack(value: Any) -> Any:
     """The inverse of pack_rows, applied wherever a packed array occurs in `value`."""
     if isinstance(value, dict):
         if set(value) == {"f16", "rows"}:
-            flat = np.frombuffer(base64.b64decode(value["f16"]), dtype="<f2").astype(np.float64).tolist()
+            raw = base64.b64decode(value["f16"])
+            flat = list(struct.unpack(f"<{len(raw) // 2}e", raw))
             rows, start = [], 0
             for length in value["rows"]:
                 rows.append(flat[start : start + length])

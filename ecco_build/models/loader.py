@@ -57,6 +57,7 @@ class ModelRef:
     revision: str
     dtype: str
     tf32: bool = False
+    present: bool = True  # False: the model is absent here and known from data/models.lock
 
     @property
     def name(self) -> str:

@@ -10,7 +10,13 @@ import functools
 from pathlib import Path
 
 from ecco_build.errors import ModelLoadError, clip
+from ecco_build.kinds.kind import missing_modules
 from ecco_build.models.loader import ModelRef, load_tokenizer
+
+
+class NoTokenizer(ModelLoadError):
+    """The model's tokenizer cannot be read here: the model is absent (only its lock entry is
+    known) or its tokenizer needs transformers, which is not installed."""
 
 
 @functools.cache
@@ -32,7 +38,11 @@ def _fast_tokenizer(ref: ModelRef):
 
 
 def _has_fast_tokenizer(ref: ModelRef) -> bool:
-    return ref.folder is not None and (ref.folder / "tokenizer.json").is_file()
+    if ref.folder is not None and (ref.folder / "tokenizer.json").is_file():
+        return True
+    if missing_modules(("transformers",)):
+        raise NoTokenizer(f'model "{ref.alias}": its tokenizer needs transformers, which is not installed')
+    return False
 
 
 def count_tokens(ref: ModelRef, text: str) -> int:
