@@ -6,9 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from ecco_build.build import build
 from ecco_build.errors import ArticleErrors, ModelLoadError
+from ecco_build.kinds.registry import KINDS
+from ecco_build.kinds.tokens import flow
 from ecco_build.models import loader
 from ecco_build.render import figures, pages
 
@@ -100,14 +103,11 @@ def test_end_to_end_two_families(two_model_site):
     assert 'id="fig-llama"' in page and 'class="ecco-figure l-page"' in page
     assert '<script type="module" src="../static/js/components/ecco-generate.js">' in page
     gpt = json.loads(next(p for p in files if '"type":"gpt2"' in p.read_text()).read_text())
-    for token in gpt["result"]["tokens"]:
-        shown = (
-            token.get("display", token["text"])
-            .replace("&", "&amp;")
-            .replace("<", "&lt;")
-            .replace(">", "&gt;")
-        )
-        assert f">{shown}<" in page
+    prompt = gpt["result"]["tokens"][: gpt["result"]["prompt_length"]]
+    for token in prompt:  # the static fallback: each prompt token in its running form
+        parts = [escape(part) for part in flow(token["text"]).split("\n")]
+        running = '<span class="ecco-nl">⏎</span>\n'.join(parts)
+        assert f'<span class="ecco-token prompt">{running}</span>' in page
     index = (two_model_site / "_site" / "index.html").read_text()
     assert 'href="two/index.html"' in index and "Two models" in index
     assert (two_model_site / "_site" / "static" / "js" / "components" / "ecco-generate.js").is_file()
@@ -209,7 +209,8 @@ def test_large_results_are_fetched_not_inlined(make_site, monkeypatch):
     page = (site / "_site" / "a" / "index.html").read_text()
     [name] = [p.name for p in (site / "data").glob("*.json")]
     assert f'data-src="../data/{name}"' in page and 'type="application/json"' not in page
-    assert (site / "_site" / "data" / name).read_text() == (site / "data" / name).read_text()
+    stored = json.loads((site / "data" / name).read_text())
+    assert json.loads((site / "_site" / "data" / name).read_text()) == KINDS["generate"].page_form(stored)
 
 
 def test_stale_data_warns_and_strict_fails(make_site):

@@ -47,5 +47,7 @@ def markdown_parser(raw_html: bool = False) -> MarkdownIt:
     md.use(front_matter_plugin).use(colon_fence_plugin).use(anchors_plugin, min_level=2, max_level=4)
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin).use(attrs_plugin, allowed=INLINE_ATTRIBUTES)
+    # A footnote reference is a bare superscript number, unlike a numbered citation's "[1]".
+    md.add_render_rule("footnote_caption", lambda self, tokens, i, opts, env: str(tokens[i].meta["id"] + 1))
     formulas.use(md)
     return md

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ecco_build.kinds.palette import BLUE, Colour
+from ecco_build.kinds.tokens import label
 
 WIDTH, HEIGHT = 1200, 630
 
@@ -12,9 +13,17 @@ def tint(colour: Colour, alpha: float) -> Colour:
     return tuple(int(255 - alpha * (255 - c)) for c in colour)  # type: ignore[return-value]
 
 
+# The label symbols (kinds/tokens.py) that the bundled card font lacks, spelled in ASCII.
+CARD_SPELLING = {"⏎": "\\n", "→": "\\t", "∅": "", "␣": "·"}
+
+
 def shown(token: dict) -> str:
-    """The token's visible form, with the symbols the bundled font lacks spelled in ASCII."""
-    return token.get("display", token["text"]).replace("⏎", "\\n").replace("→", "\\t").replace("∅", "")
+    """The token's label (kinds/tokens.py `label`), with the symbols the bundled font lacks
+    spelled in ASCII."""
+    text = label(token["text"])
+    for symbol, spelling in CARD_SPELLING.items():
+        text = text.replace(symbol, spelling)
+    return text
 
 
 def draw_tokens(

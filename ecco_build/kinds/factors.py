@@ -8,7 +8,7 @@ from typing import Any, NotRequired, TypedDict
 from markupsafe import Markup
 
 from ecco_build.kinds.drawing import WIDTH
-from ecco_build.kinds.kind import Kind
+from ecco_build.kinds.kind import COMPUTE_STACK, Kind
 from ecco_build.kinds.options import (
     MODEL,
     NO_GENERATION,
@@ -21,7 +21,7 @@ from ecco_build.kinds.options import (
 )
 from ecco_build.kinds.palette import factor_colour, rgb
 from ecco_build.kinds.schema import Option, parse_layers
-from ecco_build.kinds.tokens import Token, below, tokens
+from ecco_build.kinds.tokens import Token, below, tokens, tokens_page_form
 from ecco_build.shapes import Record
 
 VERSION = 1
@@ -259,4 +259,6 @@ KIND = Kind(
     example=EXAMPLE,
     filters={"dominant": dominant, "factor_sparklines": factor_sparklines},
     check_tokens=check_tokens,
+    page_form=tokens_page_form,
+    compute_requires=(*COMPUTE_STACK, "sklearn"),
 )

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from ecco_build.kinds.drawing import draw_tokens
 from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.options import GENERATION, MODEL, PRESENTATION, PROMPT, Common, Generation
 from ecco_build.kinds.schema import Option
-from ecco_build.kinds.tokens import Candidate, Token, check_candidate, tokens
+from ecco_build.kinds.tokens import (
+    Candidate,
+    Token,
+    check_candidate,
+    flow_parts,
+    page_token,
+    text_style,
+    tokens,
+    with_page_tokens,
+)
 from ecco_build.shapes import Record
 
 VERSION = 1
@@ -73,6 +82,16 @@ def check_result(r: Record) -> None:
             check_candidate(candidate)
 
 
+def page_form(data: dict[str, Any]) -> dict[str, Any]:
+    """The record as a page carries it: every token and candidate with its visible forms
+    (kinds/tokens.py `page_token`)."""
+    result = with_page_tokens(data["result"])
+    result["steps"] = [
+        {**step, "candidates": [page_token(c) for c in step["candidates"]]} for step in result["steps"]
+    ]
+    return {**data, "result": result}
+
+
 def draw_card(draw, font, result: dict) -> None:
     """The tokens, the generated ones tinted by their probability and outlined."""
     row, start = result["tokens"], result["prompt_length"]
@@ -91,4 +110,6 @@ KIND = Kind(
     requires="causal",
     draw_card=draw_card,
     example=EXAMPLE,
+    page_form=page_form,
+    filters={"text_style": text_style, "flow_parts": flow_parts},
 )

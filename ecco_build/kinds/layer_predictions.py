@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from ecco_build.kinds.drawing import draw_grid
 from ecco_build.kinds.kind import Kind
@@ -19,7 +19,7 @@ from ecco_build.kinds.options import (
     LensGeneration,
 )
 from ecco_build.kinds.schema import Option
-from ecco_build.kinds.tokens import Candidate, Token, below, check_candidate
+from ecco_build.kinds.tokens import Candidate, Token, below, check_candidate, with_page_tokens
 from ecco_build.shapes import Record
 
 VERSION = 1
@@ -86,6 +86,12 @@ def check_result(r: Record) -> None:
                 check_candidate(entry)
 
 
+def page_form(data: dict[str, Any]) -> dict[str, Any]:
+    """The record as a page carries it: every token and candidate with its visible forms
+    (kinds/tokens.py `page_token`)."""
+    return {**data, "result": with_page_tokens(data["result"], "top")}
+
+
 def draw_card(draw, font, result: dict) -> None:
     """A heatmap of the top candidates' probabilities, one row per layer."""
     draw_grid(draw, [[c["p"] for c in row] for row in result["top"]], 400, 200)
@@ -102,5 +108,6 @@ KIND = Kind(
     requires="causal_or_masked_lm",
     draw_card=draw_card,
     example=EXAMPLE,
+    page_form=page_form,
     compute="ecco_build.analyses.layer_predictions:compute",
 )

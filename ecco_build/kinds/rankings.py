@@ -8,7 +8,7 @@ from typing import TypedDict
 from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.lens import check_lens, check_rank_table, draw_rank_grid, rank_shade
 from ecco_build.kinds.options import GENERATION, MODEL, PRESENTATION, PROMPT, TARGET, Common, Generation
-from ecco_build.kinds.tokens import Token, below
+from ecco_build.kinds.tokens import Token, below, tokens_page_form
 from ecco_build.shapes import Record
 
 VERSION = 1
@@ -67,5 +67,6 @@ KIND = Kind(
     draw_card=draw_rank_grid,
     example=EXAMPLE,
     filters={"rank_shade": rank_shade},
+    page_form=tokens_page_form,
     compute="ecco_build.analyses.rankings:compute",
 )

@@ -10,7 +10,15 @@ from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.lens import check_lens, check_rank_table, draw_rank_grid, rank_shade
 from ecco_build.kinds.options import MODEL, POSITION, PRESENTATION, PROMPT, Common, TokenizerView
 from ecco_build.kinds.schema import Option
-from ecco_build.kinds.tokens import Token, WatchedToken, below, check_token, tokens
+from ecco_build.kinds.tokens import (
+    Token,
+    WatchedToken,
+    below,
+    check_token,
+    page_token,
+    tokens,
+    with_page_tokens,
+)
 from ecco_build.shapes import Record
 
 VERSION = 1
@@ -92,6 +100,14 @@ def check_result(r: Record) -> None:
     check_rank_table(r, layers, watched, "result.watch")
 
 
+def page_form(data: dict) -> dict:
+    """The record as a page carries it: the running text and the watched tokens with their
+    visible forms (kinds/tokens.py `page_token`)."""
+    result = with_page_tokens(data["result"])
+    result["watch"] = [page_token(w) for w in result["watch"]]
+    return {**data, "result": result}
+
+
 KIND = Kind(
     name="rankings-watch",
     doc=DOC,
@@ -105,5 +121,6 @@ KIND = Kind(
     example=EXAMPLE,
     filters={"rank_shade": rank_shade},
     check_tokens=check_tokens,
+    page_form=page_form,
     compute="ecco_build.analyses.rankings_watch:compute",
 )

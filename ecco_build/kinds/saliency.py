@@ -21,7 +21,7 @@ from ecco_build.kinds.options import (
 )
 from ecco_build.kinds.packing import pack_rows
 from ecco_build.kinds.schema import Option
-from ecco_build.kinds.tokens import Token, below, check_token, tokens
+from ecco_build.kinds.tokens import Token, below, check_token, page_token, tokens, with_page_tokens
 from ecco_build.shapes import Record
 
 VERSION = 1
@@ -222,13 +222,16 @@ def check_saliency_method(m: Record, name: str, targets: list[int] | None) -> No
 
 def page_form(data: dict[str, Any]) -> dict[str, Any]:
     """The record as a page carries it: `share` and `signed` packed as float16 (kinds/packing.py),
-    `norm` left out (no explorable reads it; the fallback is rendered from the full record).
+    `norm` left out (no explorable reads it; the fallback is rendered from the full record),
+    every token with its visible forms (kinds/tokens.py `page_token`).
 
     A saliency figure holds a triangle of values (each output token × every earlier token) per
     method: 100 tokens make 3,700 numbers per array, 97 KB as JSON text with three arrays.
     """
     data = copy.copy(data)
-    result = data["result"] = dict(data["result"])
+    result = data["result"] = with_page_tokens(data["result"])
+    if result.get("foil"):
+        result["foil"] = page_token(result["foil"])
     methods = result["methods"] = {name: dict(method) for name, method in result["methods"].items()}
     for method in methods.values():
         method.pop("norm", None)

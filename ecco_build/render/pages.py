@@ -50,6 +50,7 @@ class Renderer:
             "language": config.language,
             "base_url": config.base_url,
             "version": __version__,
+            "author": config.author,  # the byline of an article that names no authors
         }
 
     def article(self, article: Article, live_reload: bool = False) -> Path:

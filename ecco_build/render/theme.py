@@ -27,6 +27,7 @@ from ecco_build.config import SiteConfig
 from ecco_build.contain import SiteFiles
 from ecco_build.errors import ArticleErrors, EccoBuildError
 from ecco_build.kinds.registry import KINDS
+from ecco_build.kinds.tokens import label
 
 
 def theme_dir() -> Path:
@@ -95,8 +96,8 @@ def tag_slug(tag: str) -> str:
 
 
 def shown(token: dict) -> str:
-    """A token as the page shows it (its `display` form, e.g. "␣x", if it has one)."""
-    return token.get("display", token["text"])
+    """A token as the page shows it: its label, decided from its text (kinds/tokens.py)."""
+    return label(token["text"])
 
 
 def percent(p: float | None) -> str:

@@ -225,7 +225,9 @@ def test_page_form_packs_shares_and_keeps_the_store_whole():
     page = page_form(data)
     assert "norm" not in page["result"]["methods"]["gradient"]
     assert data["result"]["methods"]["gradient"]["share"] == rows  # the stored record is untouched
-    assert page_form({"kind": "rankings", "result": {}}) == {"kind": "rankings", "result": {}}
+    rankings = {"kind": "rankings", "result": {"tokens": [{"id": 1, "text": "\n  "}]}}
+    assert page_form(rankings)["result"]["tokens"] == [{"id": 1, "text": "\n  ", "display": "⏎ +2"}]
+    assert rankings["result"]["tokens"] == [{"id": 1, "text": "\n  "}]  # the stored record is untouched
 
 
 def test_float64_integrated_gradients_are_complete(causal_models):

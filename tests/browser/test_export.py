@@ -70,7 +70,7 @@ def test_the_export_responds_to_hover_and_the_theme_toggle(exported):
         open_page(page, exported.as_uri())
         figure = page.locator("ecco-generate.is-hydrated").first
         before = figure.inner_html()
-        figure.locator("button.ecco-token.output").nth(1).hover()
+        figure.locator(".ecco-token.output[role=button]").nth(1).hover()
         assert figure.inner_html() != before
         theme = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--background')")
         page.click(".theme-toggle")

@@ -46,11 +46,11 @@ def test_hover_shades_inputs_by_json_values(site):
     with serve(site / "_site") as url, browser_page() as page:
         page.goto(url + "s/index.html")
         first, second = page.locator("ecco-saliency").nth(0), page.locator("ecco-saliency").nth(1)
-        first.locator("button.output").first.wait_for()
+        first.locator(".ecco-token.output[role=button]").first.wait_for()
         data = unpack(json.loads(first.locator("script[type='application/json']").text_content()))["result"]
         second_before = shares(second)
         for step in (1, 3):
-            first.locator("button.output").nth(step).hover()
+            first.locator(".ecco-token.output[role=button]").nth(step).hover()
             expected = data["methods"]["integrated_gradients"]["share"][step]
             got = shares(first)
             position = data["targets"][step]
@@ -70,7 +70,7 @@ def test_keyboard_moves_between_outputs(site):
     with serve(site / "_site") as url, browser_page() as page:
         page.goto(url + "s/index.html")
         second = page.locator("ecco-saliency").nth(1)
-        outputs = second.locator("button.output")
+        outputs = second.locator(".ecco-token.output[role=button]")
         outputs.first.focus()
         page.keyboard.press("ArrowRight")
         assert second.locator(".ecco-saliency-status").inner_text().startswith("Output token 2,")
@@ -90,7 +90,7 @@ def test_packed_arrays_decode_in_the_browser_as_in_python(site):
         stored[record["key"]] = record["result"]
     with serve(site / "_site") as url, browser_page() as page:
         page.goto(url + "s/index.html")
-        page.locator("ecco-saliency button.output").first.wait_for()
+        page.locator("ecco-saliency .ecco-token.output[role=button]").first.wait_for()
         for figure in page.locator("ecco-saliency").all():
             raw = json.loads(figure.locator("script[type='application/json']").text_content())
             for method in raw["result"]["methods"].values():
@@ -105,4 +105,43 @@ def test_packed_arrays_decode_in_the_browser_as_in_python(site):
                 for key in ("share", "signed"):
                     for row, full_row in zip(method[key], full["methods"][name][key], strict=True):
                         assert row == pytest.approx(full_row, rel=1e-3, abs=1e-7)
+        assert page.errors == []
+
+
+def test_one_tab_stop_enter_pins_escape_unpins(site):
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "s/index.html")
+        first = page.locator("ecco-saliency").nth(0)
+        outputs = first.locator(".ecco-token.output[role=button]")
+        outputs.first.wait_for()
+        stops = "ns => ns.filter(n => n.tabIndex >= 0).length"
+        assert first.locator(".ecco-token-line [tabindex]").evaluate_all(stops) == 1
+        outputs.first.focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        assert first.locator(".ecco-token-line [tabindex]").evaluate_all(stops) == 1
+        page.keyboard.press("Enter")
+        assert outputs.nth(2).get_attribute("aria-pressed") == "true"
+        page.mouse.move(5, 5)
+        assert first.locator(".ecco-saliency-status").inner_text().startswith("Output token 3,")
+        page.keyboard.press("Escape")
+        assert outputs.nth(2).get_attribute("aria-pressed") == "false"
+        page.keyboard.press(" ")
+        assert outputs.nth(2).get_attribute("aria-pressed") == "true"
+        assert page.errors == []
+
+
+def test_theme_change_repaints_with_the_dark_palette(site):
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "s/index.html")
+        first = page.locator("ecco-saliency").nth(0)
+        first.locator(".ecco-token.output[role=button]").first.wait_for()
+        token = first.locator(".ecco-saliency-view .ecco-token").first
+        light = token.evaluate("n => n.style.background")
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        page.wait_for_timeout(100)
+        dark = token.evaluate("n => n.style.background")
+        from ecco_build.kinds.palette import DARK
+
+        assert light != dark and dark.startswith(f"rgba({', '.join(map(str, DARK.positive))}")
         assert page.errors == []

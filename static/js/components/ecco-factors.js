@@ -1,7 +1,8 @@
 // <ecco-factors>: one sparkline per factor beside the text; tokens tinted by their dominant
-// factor. Hover, focus or tap a sparkline to recolour the text by that factor alone; click
-// pins it; "neurons" lists the factor's top neurons.
-import { EccoElement } from "../lib/element.js";
+// factor. Hover, focus or tap a sparkline to recolour the text by that factor alone and list
+// its top neurons; click (or Enter/Space) pins it, Escape unpins. The factor list is one tab
+// stop: the arrow keys move between factors.
+import { EccoElement, rovingGrid } from "../lib/element.js";
 import { factorColour } from "../lib/palette.js";
 import { diverging, paint } from "../lib/scale.js";
 import { sparkline } from "../lib/sparkline.js";
@@ -91,31 +92,24 @@ class EccoFactors extends EccoElement {
       button.type = "button";
       button.className = "ecco-factor";
       button.dataset.factor = String(f);
-      button.setAttribute("aria-pressed", "false");
       button.setAttribute("aria-label", `Factor ${f + 1}: show its activation on the text`);
       const number = document.createElement("span");
       number.className = "ecco-factor-number";
       number.textContent = String(f + 1);
       number.style.borderColor = `rgb(${factorColour(f).join(",")})`;
       button.append(number, sparkline(values, factorColour(f)));
-      const more = document.createElement("details");
-      const summary = document.createElement("summary");
-      summary.textContent = "neurons";
-      const neurons = document.createElement("ul");
-      for (const n of this.block.neurons[f]) {
-        const entry = document.createElement("li");
-        entry.textContent = `layer ${n.layer}, neuron ${n.neuron}: ${n.loading.toPrecision(3)}`;
-        neurons.append(entry);
-      }
-      more.append(summary, neurons);
-      item.append(button, more);
+      item.append(button);
       button.addEventListener("pointerenter", () => this.show(f));
       button.addEventListener("focus", () => this.show(f));
       button.addEventListener("pointerleave", () => this.show(this.pinned));
       button.addEventListener("blur", () => this.show(this.pinned));
-      button.addEventListener("click", () => this.pin(f));
       list.append(item);
       return button;
+    });
+    // One tab stop for the list; a click, Enter or Space pins a factor, Escape unpins.
+    rovingGrid(list, this.factorNodes.map((node) => [node]), {
+      pin: (node) => this.pin(Number(node.dataset.factor)),
+      unpin: () => this.pin(null),
     });
     const line = document.createElement("div");
     line.className = "ecco-token-line";
@@ -128,7 +122,9 @@ class EccoFactors extends EccoElement {
     this.status = document.createElement("p");
     this.status.className = "ecco-tooltip";
     this.status.setAttribute("aria-live", "polite");
-    parts.push(layout, this.status);
+    this.neurons = document.createElement("p");
+    this.neurons.className = "ecco-factor-neurons";
+    parts.push(layout, this.status, this.neurons);
     this.view.replaceChildren(...parts);
     // Colours are chosen against the page behind them, so paint only once attached.
     if (this.view.isConnected) this.show(null);
@@ -138,10 +134,20 @@ class EccoFactors extends EccoElement {
     this.show(null);
   }
 
+  // rovingGrid keeps aria-pressed; f is the pinned factor, or null.
   pin(f) {
-    this.pinned = this.pinned === f ? null : f;
-    this.factorNodes.forEach((node, i) => node.setAttribute("aria-pressed", String(i === this.pinned)));
-    this.show(this.pinned ?? f);
+    this.pinned = f;
+    this.show(f);
+  }
+
+  // The strongest neurons of factor f, in words (none for null).
+  listNeurons(f) {
+    if (f === null) {
+      this.neurons.textContent = "";
+      return;
+    }
+    const top = this.block.neurons[f].map((n) => `layer ${n.layer} #${n.neuron} (${n.loading.toPrecision(3)})`);
+    this.neurons.textContent = `Factor ${f + 1}'s strongest neurons: ${top.join(", ")}.`;
   }
 
   // Colour the text by one factor (f) or, for null, each token by its dominant factor.
@@ -166,10 +172,11 @@ class EccoFactors extends EccoElement {
     });
     const alone = this.signed
       ? `Factor ${f + 1} alone: blue tokens load positively, red negatively (scaled to its largest magnitude).`
-      : `Factor ${f + 1} alone: darker tokens activate it more (scaled to its maximum).`;
+      : `Factor ${f + 1} alone: the stronger a token's tint, the more it activates the factor (scaled to its maximum).`;
     this.status.textContent = f === null
       ? "Tokens tinted by their strongest factor. Hover or focus a factor to show it alone."
       : alone;
+    this.listNeurons(f);
   }
 }
 

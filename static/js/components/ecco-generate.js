@@ -1,9 +1,10 @@
 // <ecco-generate>: the prompt, then each generated token with its probability.
 // Hover, focus or tap an output token to see the model's candidates at that step;
-// click (or Enter/Space) pins the selection; arrow keys move between tokens.
+// click (or Enter/Space) pins the selection, Escape unpins; arrow keys move between tokens
+// (one tab stop for the figure).
 import { EccoElement, moveFocus } from "../lib/element.js";
 import { percent } from "../lib/format.js";
-import { appendToken, display, tokenNode } from "../lib/tokens.js";
+import { appendToken, display, pinKey, tokenNode } from "../lib/tokens.js";
 
 /** @typedef {import("../lib/types.js").Token} Token */
 /** @typedef {import("../lib/types.js").Candidate} Candidate */
@@ -49,8 +50,7 @@ class EccoGenerate extends EccoElement {
         return;
       }
       const step = i - promptLength;
-      const node = tokenNode(token, "button");
-      node.type = "button";
+      const node = tokenNode(token, true);
       node.classList.add("output");
       node.dataset.step = String(step);
       node.setAttribute("aria-pressed", "false");
@@ -58,7 +58,7 @@ class EccoGenerate extends EccoElement {
       const badge = document.createElement("small");
       badge.className = "ecco-prob";
       badge.textContent = percent(steps[step].p);
-      node.append(badge);
+      node.insertBefore(badge, node.querySelector(".ecco-nl"));
       node.setAttribute("aria-label", `${display(token)}, output token ${step + 1}, probability ${percent(steps[step].p)}`);
       node.addEventListener("pointerenter", () => this.select(step));
       node.addEventListener("focus", () => this.select(step));
@@ -77,7 +77,9 @@ class EccoGenerate extends EccoElement {
 
   onKey(event, step) {
     if (moveFocus(this.outputs, step, event)) return;
-    if (event.key === "Escape") {
+    const asked = pinKey(event);
+    if (asked === "pin") this.pin(step);
+    if (asked === "unpin") {
       this.pinned = null;
       this.outputs.forEach((node) => node.setAttribute("aria-pressed", "false"));
     }

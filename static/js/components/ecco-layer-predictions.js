@@ -1,8 +1,9 @@
 // <ecco-layer-predictions>: the logit lens's top-k tokens at every layer for one position.
-// Hover or focus a candidate to highlight the same token in every layer (its trajectory).
+// Hover or focus a candidate to highlight the same token in every layer (its trajectory); one
+// tab stop, arrow keys move, Enter/Space pins, Escape unpins.
 import { EccoElement } from "../lib/element.js";
 import { percent } from "../lib/format.js";
-import { appendToken, display, tokenNode } from "../lib/tokens.js";
+import { appendToken, display, pinKey, tokenNode } from "../lib/tokens.js";
 
 /** @typedef {import("../lib/types.js").Token} Token */
 /** @typedef {import("../lib/types.js").Candidate} Candidate */
@@ -22,10 +23,13 @@ import { appendToken, display, tokenNode } from "../lib/tokens.js";
 
 /**
  * <ecco-layer-predictions>: its data is {kind: "layer-predictions", version, options, result: LayerPredictionsResult}.
+ * The grid has one tab stop: arrow keys move between candidates (left/right along a layer, up/down
+ * between layers), Enter or Space pins a candidate's trajectory, Escape unpins.
  */
 class EccoLayerPredictions extends EccoElement {
   build() {
     const { tokens, position, layers, top } = this.data.result;
+    this.pinned = null;
     const view = document.createElement("div");
     view.className = "ecco-layer-predictions-view";
     const line = document.createElement("div");
@@ -36,51 +40,130 @@ class EccoLayerPredictions extends EccoElement {
       if (i === position) node.classList.add("is-target");
       appendToken(line, node, token);
     });
-    const status = document.createElement("p");
-    status.className = "ecco-tooltip";
-    status.setAttribute("aria-live", "polite");
-    status.textContent = "Hover or focus a candidate to follow it through the layers.";
+    this.status = document.createElement("p");
+    this.status.className = "ecco-tooltip";
+    this.status.setAttribute("aria-live", "polite");
+    this.hint = "Hover or focus a candidate to follow it through the layers; Enter pins it.";
+    this.status.textContent = this.hint;
     const grid = document.createElement("div");
     grid.className = "ecco-layer-grid";
+    grid.setAttribute("role", "group");
+    grid.setAttribute("aria-label", `Top ${top[0].length} candidates at each of ${layers.length} layers`);
     grid.style.setProperty("--k", String(top[0].length));
-    const cells = [];
-    for (let l = layers.length - 1; l >= 0; l -= 1) {
-      const label = document.createElement("div");
-      label.className = "ecco-layer-label";
-      label.textContent = layers[l] === "embeddings" ? "emb." : `layer ${layers[l]}`;
-      grid.append(label);
-      top[l].forEach((candidate, rank) => {
-        const cell = document.createElement("div");
-        cell.className = "ecco-candidate-cell";
-        cell.tabIndex = 0;
-        cell.dataset.id = String(candidate.id);
-        const code = document.createElement("code");
-        code.textContent = display(candidate);
-        const bar = document.createElement("span");
-        bar.className = "ecco-bar";
-        bar.style.setProperty("--value", String(candidate.p ?? 0));
-        const value = document.createElement("small");
-        value.textContent = percent(candidate.p);
-        cell.append(code, bar, value);
-        const show = () => {
-          cells.forEach((other) => other.classList.toggle("is-same", other.dataset.id === cell.dataset.id));
-          const where = layers[l] === "embeddings" ? "the embeddings" : `layer ${layers[l]}`;
-          const seen = cells.filter((other) => other.dataset.id === cell.dataset.id).length;
-          status.textContent =
-            `“${display(candidate)}” at ${where}: #${rank + 1}, probability ${percent(candidate.p)}; ` +
-            `in the top ${top[0].length} at ${seen} of ${layers.length} layers.`;
-        };
-        cell.addEventListener("pointerenter", show);
-        cell.addEventListener("focus", show);
-        cells.push(cell);
-        grid.append(cell);
-      });
-    }
+    this.rows = [];
+    this.cells = [];
+    for (let l = layers.length - 1; l >= 0; l -= 1) grid.append(this.layerRow(l));
+    grid.addEventListener("pointerleave", () => this.show(this.pinned));
+    this.rows[0][0].tabIndex = 0;
     const scroll = document.createElement("div");
     scroll.className = "ecco-scroll";
     scroll.append(grid);
-    view.append(line, scroll, status);
+    const cue = document.createElement("p");
+    cue.className = "ecco-scroll-cue";
+    cue.textContent = "Scroll sideways for more candidates →";
+    this.frame = document.createElement("div");
+    this.frame.className = "ecco-layer-scroll";
+    this.frame.append(scroll, cue);
+    scroll.addEventListener("scroll", () => this.markOverflow(), { passive: true });
+    new ResizeObserver(() => this.markOverflow()).observe(scroll);
+    this.scroller = scroll;
+    view.append(line, this.frame, this.status);
     return view;
+  }
+
+  /**
+   * One layer's label and candidate cells (top layer first in the grid).
+   * @param {number} l the layer's index in the result
+   * @returns {HTMLElement}
+   */
+  layerRow(l) {
+    const { layers, top } = this.data.result;
+    const row = document.createElement("div");
+    row.className = "ecco-layer-row";
+    const label = document.createElement("div");
+    label.className = "ecco-layer-label";
+    label.textContent = layers[l] === "embeddings" ? "emb." : `L${layers[l]}`;
+    label.title = layers[l] === "embeddings" ? "the embeddings" : `layer ${layers[l]}`;
+    row.append(label);
+    const r = this.rows.length;
+    const cells = top[l].map((candidate, rank) => {
+      const cell = document.createElement("div");
+      cell.className = "ecco-candidate-cell";
+      cell.tabIndex = -1;
+      cell.dataset.id = String(candidate.id);
+      cell.style.setProperty("--value", String(candidate.p ?? 0));
+      const where = layers[l] === "embeddings" ? "the embeddings" : `layer ${layers[l]}`;
+      cell.setAttribute("aria-label", `${display(candidate)}, #${rank + 1} at ${where}, ${percent(candidate.p)}`);
+      cell.title = display(candidate);
+      const code = document.createElement("code");
+      code.textContent = display(candidate);
+      const value = document.createElement("small");
+      value.textContent = percent(candidate.p);
+      cell.append(code, value);
+      cell.addEventListener("pointerenter", () => this.show(cell));
+      cell.addEventListener("focus", () => this.show(cell));
+      cell.addEventListener("click", () => this.pin(cell));
+      cell.addEventListener("keydown", (event) => this.onKey(event, r, rank));
+      cell.info = { candidate, rank, where };
+      this.cells.push(cell);
+      return cell;
+    });
+    this.rows.push(cells);
+    row.append(...cells);
+    return row;
+  }
+
+  onKey(event, r, c) {
+    const moves = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0] };
+    const move = moves[event.key] ?? (event.key === "Home" ? [0, -c] : event.key === "End" ? [0, Infinity] : null);
+    if (move) {
+      event.preventDefault();
+      const nr = Math.min(this.rows.length - 1, Math.max(0, r + move[0]));
+      const nc = Math.min(this.rows[nr].length - 1, Math.max(0, c + move[1]));
+      this.rows[r][c].tabIndex = -1;
+      this.rows[nr][nc].tabIndex = 0;
+      this.rows[nr][nc].focus();
+      return;
+    }
+    const asked = pinKey(event);
+    if (asked === "pin") this.pin(this.rows[r][c]);
+    if (asked === "unpin") this.pin(null);
+  }
+
+  /**
+   * Pin a cell's trajectory so that it stays when the pointer leaves (again, or null: unpin).
+   * @param {HTMLElement|null} cell
+   */
+  pin(cell) {
+    this.pinned = cell && this.pinned !== cell ? cell : null;
+    this.cells.forEach((other) => other.setAttribute("aria-selected", String(other === this.pinned)));
+    this.show(this.pinned ?? cell);
+  }
+
+  /**
+   * Mark every cell of a cell's token and say where it ranks (null: clear).
+   * @param {HTMLElement|null} cell
+   */
+  show(cell) {
+    this.cells.forEach((other) => other.classList.toggle("is-same", cell !== null && other.dataset.id === cell.dataset.id));
+    if (!cell) {
+      this.status.textContent = this.hint;
+      return;
+    }
+    const { candidate, rank, where } = cell.info;
+    const { layers, top } = this.data.result;
+    const seen = this.cells.filter((other) => other.dataset.id === cell.dataset.id).length;
+    this.status.textContent =
+      `“${display(candidate)}” at ${where}: #${rank + 1}, probability ${percent(candidate.p)}; ` +
+      `in the top ${top[0].length} at ${seen} of ${layers.length} layers${this.pinned ? " (pinned; Escape unpins)" : ""}.`;
+  }
+
+  /** Show the scroll cue while the grid is wider than its box. */
+  markOverflow() {
+    const s = this.scroller;
+    const over = s.scrollWidth > s.clientWidth + 1;
+    this.frame.classList.toggle("is-overflowing", over);
+    this.frame.classList.toggle("is-at-end", over && s.scrollLeft + s.clientWidth >= s.scrollWidth - 1);
   }
 }
 

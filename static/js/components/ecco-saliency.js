@@ -1,5 +1,6 @@
 // <ecco-saliency>: hover, focus or tap an output token to shade every earlier token by its
-// share of the attribution. Click (or Enter) pins; arrow keys move; a switcher picks the
+// share of the attribution. Click (or Enter/Space) pins, Escape unpins; arrow keys move (one
+// tab stop for the figure's tokens); a switcher picks the
 // method when several were computed; data-view="detailed" adds a bar and value per token.
 import { EccoElement, moveFocus } from "../lib/element.js";
 import {
@@ -11,7 +12,7 @@ import {
   sequentialGradient,
   unpaint,
 } from "../lib/scale.js";
-import { appendToken, display, tokenNode } from "../lib/tokens.js";
+import { appendToken, display, pinKey, tokenNode } from "../lib/tokens.js";
 
 /** @typedef {import("../lib/types.js").Token} Token */
 
@@ -68,9 +69,8 @@ class EccoSaliency extends EccoElement {
     this.outputs = [];
     tokens.forEach((token, i) => {
       const step = targets.indexOf(i);
-      const node = tokenNode(token, step >= 0 ? "button" : "span");
+      const node = tokenNode(token, step >= 0);
       if (step >= 0) {
-        node.type = "button";
         node.classList.add("output");
         node.dataset.step = String(step);
         node.tabIndex = step === 0 ? 0 : -1;
@@ -85,11 +85,13 @@ class EccoSaliency extends EccoElement {
       }
       const value = document.createElement("small");
       value.className = "ecco-share";
-      node.append(value);
+      node.insertBefore(value, node.querySelector(".ecco-nl"));
       this.nodes.push(node);
       appendToken(line, node, token);
     });
     line.addEventListener("pointerleave", () => this.select(this.pinned ?? 0));
+    // The shading is mixed against the page: redo it when the theme (and so the palette) changes.
+    document.addEventListener("ecco-palette-change", () => this.select(this.current ?? 0));
     this.legendSlot = document.createElement("div");
     this.status = document.createElement("p");
     this.status.className = "ecco-saliency-status";
@@ -118,7 +120,13 @@ class EccoSaliency extends EccoElement {
   }
 
   onKey(event, step) {
-    moveFocus(this.outputs, step, event);
+    if (moveFocus(this.outputs, step, event)) return;
+    const asked = pinKey(event);
+    if (asked === "pin") this.pin(step);
+    if (asked === "unpin") {
+      this.pinned = null;
+      this.outputs.forEach((node) => node.setAttribute("aria-pressed", "false"));
+    }
   }
 
   select(step) {

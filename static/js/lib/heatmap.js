@@ -1,6 +1,8 @@
 // A layers × tokens rank heatmap as a table, shared by <ecco-rankings> and
 // <ecco-rankings-watch>. Log colour scale: rank 1 darkest. Each cell prints its rank (so
-// colour is never the only cue) and is focusable; hover or focus reports details.
+// colour is never the only cue); hover or focus reports details. The table is one tab stop:
+// arrow keys move between cells, Enter or Space (or a click) pins one, Escape unpins.
+import { rovingGrid } from "./element.js";
 import { percent } from "./format.js";
 import { cssRgb } from "./palette.js";
 import { paint } from "./scale.js";
@@ -41,15 +43,20 @@ export function rankShade(rank, maxRank) {
  */
 
 /**
- * The heatmap as a table, layers bottom-up; every cell prints its rank and is focusable.
+ * The heatmap as a table, layers bottom-up; every cell prints its rank. One tab stop (see
+ * rovingGrid); when the pointer leaves the table, the pinned cell, if any, is shown again.
  * @param {RankTable} data
- * @param {function(CellDetails, HTMLTableCellElement): void} onFocus called on hover or focus
+ * @param {function(CellDetails, HTMLTableCellElement): void} onFocus called on hover, focus or pin
  * @returns {HTMLTableElement}
  */
 export function rankHeatmap({ layers, columns, rank, p }, onFocus) {
   const maxRank = Math.max(...rank.flat());
   const table = document.createElement("table");
   table.className = "ecco-heatmap";
+  table.setAttribute("role", "grid");
+  table.setAttribute("aria-label", "Ranks by layer: arrow keys move between cells, Enter pins one, Escape unpins");
+  const rows = [];
+  const cellDetails = new Map();
   const head = table.createTHead().insertRow();
   const corner = document.createElement("th");
   corner.textContent = "Layer";
@@ -71,6 +78,7 @@ export function rankHeatmap({ layers, columns, rank, p }, onFocus) {
     th.scope = "row";
     th.textContent = layers[l];
     row.append(th);
+    rows.push([]);
     columns.forEach((token, c) => {
       const cell = row.insertCell();
       const value = rank[l][c];
@@ -78,13 +86,20 @@ export function rankHeatmap({ layers, columns, rank, p }, onFocus) {
       cell.dataset.rank = String(value);
       cell.dataset.layer = String(l);
       cell.dataset.column = String(c);
-      cell.tabIndex = 0;
       const details = { token, layer: layers[l], rank: value, p: p[l][c], column: c };
+      cellDetails.set(cell, details);
+      rows[rows.length - 1].push(cell);
       cell.addEventListener("pointerenter", () => onFocus(details, cell));
       requestAnimationFrame(() => paint(cell, rankShade(value, maxRank))); // once it is in the page
       cell.addEventListener("focus", () => onFocus(details, cell));
     });
   }
+  const show = (cell) => onFocus(cellDetails.get(cell), cell);
+  const grid = rovingGrid(table, rows, { pin: show, unpin: () => {} });
+  table.addEventListener("pointerleave", () => {
+    const cell = grid.pinned();
+    if (cell) show(cell);
+  });
   return table;
 }
 
@@ -131,7 +146,7 @@ export function rankPanel(data, onCell = () => {}) {
   const status = document.createElement("p");
   status.className = "ecco-tooltip";
   status.setAttribute("aria-live", "polite");
-  status.textContent = "Hover or focus a cell for details.";
+  status.textContent = "Hover or focus a cell for details; click or press Enter to pin it.";
   const table = rankHeatmap(data, (details, cell) => {
     status.textContent = rankText(details);
     table.querySelectorAll(".is-current").forEach((node) => node.classList.remove("is-current"));

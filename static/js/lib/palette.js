@@ -1,10 +1,22 @@
 // The figures' colours, read from the CSS custom properties of static/css/palette.css, which
-// scripts/update_palette.py writes from ecco_build/kinds/palette.py (the one source).
+// scripts/update_palette.py writes from ecco_build/kinds/palette.py (the one source). The palette
+// has a light and a dark set: when the theme changes (the toggle's data-theme, or the system
+// setting), the cache is cleared and "ecco-palette-change" is dispatched on the document, so that
+// figures which painted with the old colours can paint again.
 
 const cache = new Map();
 
+/** Forget the cached colours and tell the figures that the palette changed. */
+function changed() {
+  cache.clear();
+  document.dispatchEvent(new Event("ecco-palette-change"));
+}
+
+new MutationObserver(changed).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+matchMedia("(prefers-color-scheme: dark)").addEventListener("change", changed);
+
 /**
- * A custom property of the root element, as its trimmed text (cached: the palette is fixed).
+ * A custom property of the root element, as its trimmed text (cached until the theme changes).
  * @param {string} name the property, e.g. "--ecco-positive"
  * @returns {string}
  */

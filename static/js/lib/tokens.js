@@ -1,9 +1,12 @@
 // Tokens as DOM nodes. Token text is model output: it is only ever set as text.
+// The visible forms are decided in Python (ecco_build/kinds/tokens.py): `display` is the label a
+// token shows where it stands alone ("⏎ +8", "␣", "<0x19>"), `flow` its form in running text
+// (the exact text, newlines and indentation kept); each is sent only when it differs from text.
 
 /** @typedef {import("./types.js").Token} Token */
 
 /**
- * The visible form of a token (Python sends "display" only when it differs from "text").
+ * The label of a token: how it shows as a candidate, in a table cell or in a status line.
  * @param {Token} token
  * @returns {string}
  */
@@ -12,28 +15,73 @@ export function display(token) {
 }
 
 /**
- * One token as a DOM node, its text set as text, its layout flags as classes.
+ * The running-text form of a token: its exact text, newlines and indentation kept.
  * @param {Token} token
- * @param {string} [tag] the element to make ("span", or "button" for selectable tokens)
+ * @returns {string}
+ */
+export function flowText(token) {
+  return token.flow ?? token.text;
+}
+
+/**
+ * One token as a DOM node for running text: its running form set as text, a faint ⏎ marking
+ * each newline (the newline itself follows it, so code keeps its line breaks and its
+ * indentation starts the next line), its layout flags as classes.
+ * @param {Token} token
+ * @param {boolean} [selectable] whether the token is an output a reader can select (a span with
+ *   role="button": a real button would box its newline and indentation together)
  * @returns {HTMLElement}
  */
-export function tokenNode(token, tag = "span") {
-  const node = document.createElement(tag);
+export function tokenNode(token, selectable = false) {
+  const node = document.createElement("span");
   node.className = "ecco-token";
-  node.textContent = display(token);
+  flowText(token)
+    .split("\n")
+    .forEach((part, i) => {
+      if (i > 0) {
+        const mark = document.createElement("span");
+        mark.className = "ecco-nl";
+        mark.textContent = "⏎";
+        node.append(mark, "\n");
+      }
+      if (part) node.append(part);
+    });
+  if (selectable) {
+    node.setAttribute("role", "button");
+    node.setAttribute("aria-label", display(token));
+  }
   if (token.space) node.classList.add("has-space");
   if (token.partial) node.classList.add("is-partial");
+  if (token.newline) node.classList.add("has-newline");
   return node;
 }
 
 /**
- * Append a token's node, with a line break after tokens that contain a newline, so code
- * keeps its shape.
+ * Append a token's node to a line of running text (the newline is part of the token's text).
  * @param {Node} parent the line
  * @param {Node} node the token's node
  * @param {Token} token
  */
 export function appendToken(parent, node, token) {
+  void token;
   parent.append(node);
-  if (token.newline) parent.append(document.createElement("br"));
+}
+
+
+/**
+ * The figures' one keyboard model, past the arrow keys (lib/element.js moveFocus): Enter or
+ * Space pins the focused item, Escape unpins.
+ * @param {KeyboardEvent} event the key pressed
+ * @returns {("pin"|"unpin"|null)} what the key asks for (its default is prevented)
+ */
+export function pinKey(event) {
+  if (event.key === "Enter" || event.key === " ") {
+    event.preventDefault();
+    return "pin";
+  }
+  if (event.key === "Escape") {
+    event.preventDefault();
+    return "unpin";
+  }
+  return null;
 }
