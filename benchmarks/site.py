@@ -189,7 +189,14 @@ def saliency_figure_json(tokens: int) -> tuple[str, str]:
     job = SimpleNamespace(
         kind="saliency",
         key="0" * 64,
-        identity={"model": {"source": "builtin:demo", "fingerprint": lm.fingerprint}},
+        identity={
+            "model": {
+                "name": "builtin:demo",
+                "revision": "",
+                "fingerprint": lm.fingerprint,
+                "dtype": "float32",
+            }
+        },
         model=SimpleNamespace(alias="demo"),
         options=options,
     )

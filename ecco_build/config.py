@@ -59,8 +59,8 @@ class AuthorConfig:
     name: str = key("", "Author name used when an article names no authors.")
     url: str = key(
         "",
-        "Author home page: an http(s) or mailto URL, or a link relative to the site "
-        "(any other scheme, such as javascript:, is an error).",
+        "Author home page: an absolute http(s) or mailto URL (it is shown on every page that "
+        "names no author; any other scheme, such as javascript:, or a relative link is an error).",
     )
     affiliation: str = key("", "Author affiliation.")
 
@@ -107,6 +107,12 @@ class SiteConfig:
         "Pass raw HTML in Markdown through to pages. Off by default: tags in prose, headings, "
         "captions, footnotes and callouts are shown as text, so no article text can run script. "
         "Every page's Content-Security-Policy still forbids inline and remote script.",
+    )
+    exports: bool = key(
+        True,
+        "Draw every figure's exports at build time (a static SVG and a 2x PNG, light and dark, and "
+        "a Vega-Lite spec for chart-like figures) and link them, with the embed snippets, from each "
+        "figure's notes. false skips them (faster builds; the embed page and snippets remain).",
     )
     author: AuthorConfig = key(AuthorConfig(), "Default author.")
     models: dict[str, ModelConfig] = key({}, "Named models: [models.<alias>] tables.")
