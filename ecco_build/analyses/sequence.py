@@ -13,6 +13,7 @@ import torch
 from ecco_build.kinds import layer_predictions, rankings
 from ecco_build.kinds.options import Generation, LensGeneration
 from ecco_build.kinds.options import resolve_position as resolve_position  # one rule, with check's
+from ecco_build.models.adapters import cached_forward
 from ecco_build.models.loader import LoadedModel
 
 # The records that carry decoding settings (every generating kind's Options is one of these).
@@ -57,8 +58,7 @@ def generate_steps(
     new_ids: list[int] = []
     steps = []
     for _ in range(options.max_new_tokens):
-        out = lm.model(input_ids=ids, past_key_values=past, use_cache=True)
-        past = out.past_key_values
+        out, past = cached_forward(lm.model, past, input_ids=ids)
         logits = out.logits[0, -1].float().cpu()  # (vocab,)
         probs = logits.softmax(-1)
         chosen = pick_next(logits, options, generator)

@@ -8,6 +8,8 @@ unknown family is an error naming the supported ones, never a silent guess.
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -134,6 +136,22 @@ def final_hidden(model: Any, inputs_embeds: torch.Tensor) -> torch.Tensor:
     return base_model(model)(inputs_embeds=inputs_embeds).last_hidden_state
 
 
+@functools.cache
+def _cache_keyword(forward: Any) -> str:
+    return "cache" if "cache" in inspect.signature(forward).parameters else "past_key_values"
+
+
+def cached_forward(module: Any, cache: Any, **inputs: Any) -> tuple[Any, Any]:
+    """One forward of a transformers model that extends its key/value `cache` (None to start
+    one); returns (output, cache). transformers 5.0 takes and returns the cache as
+    `past_key_values`, later 5.x releases as `cache` (and warn that `past_key_values` is
+    deprecated): each model's own signature says which, so every supported release is used
+    through its current API."""
+    keyword = _cache_keyword(type(module).forward)
+    out = module(**inputs, use_cache=True, **{keyword: cache})
+    return out, out.get(keyword, cache)
+
+
 def final_hidden_pieces(model: Any, inputs_embeds: torch.Tensor, stops: list[int]) -> list[torch.Tensor]:
     """final_hidden over positions [0, stops[0]), [stops[0], stops[1]), … run piece by piece
     with a key/value cache: piece k's hidden states depend on the embeddings of pieces ≤ k
@@ -146,7 +164,7 @@ def final_hidden_pieces(model: Any, inputs_embeds: torch.Tensor, stops: list[int
     cache = DynamicCache(config=model.config)
     pieces, start = [], 0
     for stop in stops:
-        out = base(inputs_embeds=inputs_embeds[:, start:stop], past_key_values=cache, use_cache=True)
+        out, cache = cached_forward(base, cache, inputs_embeds=inputs_embeds[:, start:stop])
         pieces.append(out.last_hidden_state)
         start = stop
     return pieces
