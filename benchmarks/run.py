@@ -292,7 +292,7 @@ def run_isolated(name: str, args: dict) -> list[dict]:
 MODEL_WORKLOADS = ("integrated-gradients", "gradient-x-input", "lens", "factors", "generate", "article")
 # The CPU targets: ratio to the baseline (and, for IG, a worst delta no worse than it).
 CPU_TARGETS = {"IG, 50 steps": 3, "IG, adaptive": 3, "gradient-x-input": 3, "lens": 30}
-SITE_WORKLOADS = ("rebuild", "prose-edit", "site-200")
+SITE_WORKLOADS = ("rebuild", "prose-edit", "site-200", "exports")
 WORKLOADS = MODEL_WORKLOADS + SITE_WORKLOADS
 
 
@@ -303,6 +303,7 @@ def site_workload(name: str, args: dict) -> list[dict]:
         "rebuild": site.rebuild_example,
         "prose-edit": site.prose_edit,
         "site-200": site.synthetic_site,
+        "exports": site.exports_from_scratch,
     }
     row = measure[name](args["repeats"])
     row.update(

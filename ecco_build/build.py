@@ -21,6 +21,8 @@ from ecco_build.models.lock import LOCK_NAME, write_lock
 from ecco_build.output import check_output, staging
 from ecco_build.pagecache import PageCache, article_fingerprint, site_fingerprint
 from ecco_build.plan import Plan, plan
+from ecco_build.render.cards import compose_card
+from ecco_build.render.exports import Exports
 from ecco_build.render.pages import Renderer
 from ecco_build.render.theme import copy_static, environment, theme_dir
 from ecco_build.run import RunStats, run_jobs
@@ -167,22 +169,35 @@ def _render(
     renderer = Renderer(config, planned.jobs, results, stage, checked.bibliographies)
     copy_static(config, stage)
     pages = PageCache(out_dir, stage)
+    exports = Exports(out_dir, stage) if config.exports else None
     site_key = site_fingerprint(config, theme_dir())
     for article in checked.articles:
         jobs = planned.of(article)
         key = article_fingerprint(site_key, article, jobs, results, checked.files[article.path], live_reload)
-        if pages.reuse(article, key, jobs):
+        if pages.reuse(article, key, jobs) and (exports is None or exports.keep(article)):
             continue
         with template_errors(article.path, config):
             renderer.article(article, live_reload=live_reload)
         rendered += 1
     pages.save()
+    if exports is not None:
+        _draw_exports(exports, renderer)
+        renderer.embeds.finish()  # the oEmbed records' thumbnails: the light PNGs just drawn
     with template_errors("the index page", config):
         renderer.index(list(checked.articles), live_reload=live_reload)
     with template_errors("the feed and sitemap", config):
         renderer.feeds(list(checked.articles))
     (stage / ".nojekyll").write_text("")  # GitHub Pages: serve folders starting with _ too
     return rendered
+
+
+def _draw_exports(exports: Exports, renderer: Renderer) -> None:
+    """Every rendered figure's exports (drawn, or copied when unchanged), then the hero cards
+    composed from them (render/exports.py, cards.py)."""
+    exports.run(renderer.exports)
+    exports.save()
+    for card in renderer.heroes or ():
+        compose_card(card)
 
 
 @contextmanager

@@ -36,6 +36,7 @@ def site_fingerprint(config: SiteConfig, theme: Path) -> str:
     cost more than it saves)."""
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
     digest.update(config.path.read_bytes())
+    digest.update(f"{config.base_url}\0".encode())  # --base-url can differ from site.toml's
     files = SiteFiles.of(config)
     # The site's own folders as the build reads them (symbolic links followed inside the site).
     found = [real for name in ("templates", "static") for _, real in files.folder(name, "file")[0]]
@@ -81,9 +82,14 @@ class PageCache:
         self.new[article.path] = {"fingerprint": fingerprint, "slug": article.slug}
         entry = self.old.get(article.path)
         folder = self.previous / article.slug
+        embeds = self.previous / "embed" / article.slug  # its figures' embed pages (embeds.py)
         if not entry or entry["fingerprint"] != fingerprint or not _plain_tree(folder):
             return False
+        if (embeds.is_symlink() or embeds.exists()) and not _plain_tree(embeds, index=None):
+            return False
         shutil.copytree(folder, self.stage / article.slug, dirs_exist_ok=True)
+        if embeds.is_dir():
+            shutil.copytree(embeds, self.stage / "embed" / article.slug, dirs_exist_ok=True)
         for job in jobs:  # results too large to inline live in data/, named by their job key
             data = self.previous / "data" / job.filename
             if data.is_file() and not data.is_symlink():
@@ -120,10 +126,11 @@ def _entries(path: Path) -> dict[str, dict[str, Any]]:
     }
 
 
-def _plain_tree(folder: Path) -> bool:
-    """True if `folder` is a page folder as a build writes it: an index.html, and only plain
-    files and folders (a symbolic link there was put by someone else: render afresh)."""
-    if folder.is_symlink() or not (folder / "index.html").is_file():
+def _plain_tree(folder: Path, index: str | None = "index.html") -> bool:
+    """True if `folder` is a page folder as a build writes it: an index.html (unless `index` is
+    None), and only plain files and folders (a symbolic link there was put by someone else:
+    render afresh)."""
+    if folder.is_symlink() or not folder.is_dir() or (index and not (folder / index).is_file()):
         return False
     for parent, dirs, names in os.walk(folder):
         for name in [*dirs, *names]:

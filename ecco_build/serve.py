@@ -12,6 +12,7 @@ import functools
 import http.server
 import logging
 import os
+import re
 import threading
 from http import HTTPStatus
 from pathlib import Path
@@ -23,6 +24,7 @@ from ecco_build.errors import EccoBuildError
 log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"  # never another interface: the preview is for this machine only
+LOCAL_ORIGIN = re.compile(r"http://(127\.0\.0\.1|localhost)(:\d+)?")
 
 
 class _State:
@@ -55,6 +57,15 @@ def _handler(out: Path, state: _State):
                 self.send_error(HTTPStatus.BAD_REQUEST, "Bad path")
                 return None
             return super().send_head()
+
+        def end_headers(self) -> None:
+            # CORS for pages on this machine only (a blog preview on another port pasting the
+            # web component): any other site the browser visits still cannot read the preview.
+            origin = self.headers.get("Origin", "")
+            if LOCAL_ORIGIN.fullmatch(origin):
+                self.send_header("Access-Control-Allow-Origin", origin)
+                self.send_header("Vary", "Origin")
+            super().end_headers()
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002
             log.debug(format, *args)

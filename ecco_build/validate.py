@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from ecco_build.config import SiteConfig
 from ecco_build.contain import Refused, SiteFiles, real_path
-from ecco_build.document import citations, formulas, links, prose, references
+from ecco_build.document import citations, formulas, links, prose, references, values
 from ecco_build.document.articles import Article, Directive, find_articles, read_article
 from ecco_build.document.fences import CALLOUTS, split_body
 from ecco_build.document.lines import line_of
@@ -257,6 +257,7 @@ class _Reading:
         config, problems = self.config, self.problems
         tokens = prose.tokens(article, self.md)
         references.check(article, tokens, problems)
+        values.check(article, tokens, problems)
         self.warnings.extend(references.heading_warnings(article))
         formulas.check(tokens, article.path, problems)
         copied = links.check(article, tokens, by_name, self.files, problems, self.warnings)

@@ -174,8 +174,8 @@ source = "builtin:demo"
 '''
     assert errors(tmp_path, text) == [
         '~/site.toml:5: unknown key "tags_like" in site.toml; valid: articles_dir, author, base_url, '
-        "bibliography, citation_style, data_dir, default_model, description, device, exports, language, models, "
-        "out_dir, raw_html, title",
+        "bibliography, citation_style, data_dir, default_model, description, device, exports, language, "
+        "models, out_dir, raw_html, title",
         '~/site.toml:8: unknown key "nme" in [author]; did you mean "name"?',
         '~/site.toml:12: unknown key "revison" in [models.demo]; did you mean "revision"?',
         "3 errors in site.toml; nothing was built.",

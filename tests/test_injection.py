@@ -303,7 +303,7 @@ def test_every_page_carries_the_content_security_policy(make_site):
     )
     build(site)
     pages = sorted((site / "_site").rglob("*.html"))
-    assert len(pages) == 4  # index, two articles, one tag page
+    assert len(pages) == 5  # index, two articles, one tag page, one figure's embed page
     for page in pages:
         html = page.read_text()
         head = html.split("</head>")[0]

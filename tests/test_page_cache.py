@@ -29,3 +29,14 @@ def test_an_unusable_manifest_renders_everything(tmp_path, manifest):
     (site / "_site" / MANIFEST).write_text(manifest)
     assert build(site).rendered == 1
     assert build(site).rendered == 0  # and the next build has a good manifest again
+
+
+def test_a_new_base_url_renders_the_pages_again(make_site):
+    """--base-url is not in site.toml, yet the pages carry it (feed, embed snippets)."""
+    from ecco_build.build import build
+
+    site = make_site({"a.md": "---\ntitle: T\n---\nText.\n"})
+    build(site, base_url="https://one.example/site")
+    again = build(site, base_url="https://two.example/site")
+    assert again.rendered == 1
+    assert "https://two.example/site/" in (site / "_site" / "a" / "index.html").read_text()

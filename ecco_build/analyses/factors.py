@@ -61,26 +61,54 @@ def capture(lm: LoadedModel, ids: list[int], layers: list[int]) -> torch.Tensor:
     return torch.stack([captured[i].T for i in layers])  # (layers, d_ff, positions)
 
 
-def factorize(x: np.ndarray, k: int, method: str) -> tuple[np.ndarray, np.ndarray, float]:
-    """x (neurons, positions) → H (k, positions), W (neurons, k), relative Frobenius error."""
+# How each method is fitted (recorded in every block's `fit`, so a figure says how it was made).
+SEED = 0
+FITS = {
+    "nmf": {"init": "nndsvda", "max_iterations": 500},
+    "pca": {"init": "full SVD", "max_iterations": None},
+    "ica": {"init": "unit-variance whitening", "max_iterations": 1000},
+}
+
+
+def fit_record(method: str, model: Any) -> dict[str, Any]:
+    """How a fitted sklearn model got there: init, seed, iterations and whether it converged
+    (reached its tolerance before the iteration limit; PCA is exact and always converges)."""
+    limit = FITS[method]["max_iterations"]
+    iterations = int(model.n_iter_) if limit is not None else None
+    converged = limit is None or iterations < limit
+    return {
+        "init": FITS[method]["init"],
+        "seed": SEED,
+        "iterations": iterations,
+        "max_iterations": limit,
+        "converged": converged,
+    }
+
+
+def factorize(x: np.ndarray, k: int, method: str) -> tuple[np.ndarray, np.ndarray, float, dict[str, Any]]:
+    """x (neurons, positions) → H (k, positions), W (neurons, k), relative Frobenius error, and
+    the fit record (fit_record)."""
     samples = x.T  # (positions, neurons): sklearn factorises rows
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter; the error is reported instead
         if method == "nmf":
-            model = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=500)
+            model = NMF(
+                n_components=k, init="nndsvda", random_state=SEED, max_iter=FITS["nmf"]["max_iterations"]
+            )
             scores = model.fit_transform(samples)
             rebuilt = scores @ model.components_
         elif method == "pca":
-            model = PCA(n_components=k, random_state=0, svd_solver="full")
+            model = PCA(n_components=k, random_state=SEED, svd_solver="full")
             scores = model.fit_transform(samples)
             rebuilt = model.inverse_transform(scores)
         else:
-            model = FastICA(n_components=k, random_state=0, whiten="unit-variance", max_iter=1000)
+            limit = FITS["ica"]["max_iterations"]
+            model = FastICA(n_components=k, random_state=SEED, whiten="unit-variance", max_iter=limit)
             scores = model.fit_transform(samples)
             rebuilt = model.inverse_transform(scores)
     norm = np.linalg.norm(samples)
     error = float(np.linalg.norm(samples - rebuilt) / norm) if norm > 0 else 0.0
-    return scores.T, model.components_.T, error
+    return scores.T, model.components_.T, error, fit_record(method, model)
 
 
 def elbow(errors: list[float]) -> int:
@@ -141,13 +169,14 @@ def factor_block(acts: np.ndarray, layers: list[int], options: Options) -> dict[
         curve = {"k": ks, "error": errors}
     else:
         k = min(int(options.components), limit)
-    h, w, error = factorize(x, k, method)
+    h, w, error, fit = factorize(x, k, method)
     block = {
         "layers": layers,
         "components": k,
         "factors": h.tolist(),  # (k, positions)
         "neurons": top_neurons(w, layers, width, options.top_neurons),
         "error": error,
+        "fit": fit,
     }
     if curve:
         block["elbow"] = curve

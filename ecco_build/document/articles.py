@@ -117,6 +117,9 @@ def find_articles(articles_dir: Path, root: Path, problems: list[Problem]) -> li
 # or None when `problems` got why not
 DirectiveParser = Callable[[Token, str, str, int, list[Problem]], "Directive | None"]
 
+# Folders of the built site that are not articles: an article's page is <slug>/index.html.
+SITE_FOLDERS = ("data", "embed", "exports", "static", "tags")
+
 
 def read_article(
     source: Path, shown: str, md: MarkdownIt, problems: list[Problem], parse_directive: DirectiveParser
@@ -150,6 +153,10 @@ def read_article(
         if directive:
             directives.append(directive)
     slug = source.parent.name if source.name == "index.md" else source.stem
+    if slug in SITE_FOLDERS:
+        message = f'article name "{slug}" is the built site\'s own {slug}/ folder; rename the article'
+        problems.append(Problem(shown, 1, message))
+        return None
     if front is None:
         return None
     return Article(source, shown, slug, front, text, tokens, tuple(directives))

@@ -10,6 +10,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.myst_role import myst_role_plugin
 
 from ecco_build.document import formulas
 
@@ -47,6 +48,7 @@ def markdown_parser(raw_html: bool = False) -> MarkdownIt:
     md.use(front_matter_plugin).use(colon_fence_plugin).use(anchors_plugin, min_level=2, max_level=4)
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin).use(attrs_plugin, allowed=INLINE_ATTRIBUTES)
+    md.use(myst_role_plugin)  # {value}`fig-x:/pointer:format` (document/values.py)
     # A footnote reference is a bare superscript number, unlike a numbered citation's "[1]".
     md.add_render_rule("footnote_caption", lambda self, tokens, i, opts, env: str(tokens[i].meta["id"] + 1))
     formulas.use(md)

@@ -7,6 +7,7 @@ from typing import Any, NotRequired, TypedDict
 
 from markupsafe import Markup
 
+from ecco_build.kinds import factors_chart
 from ecco_build.kinds.drawing import WIDTH
 from ecco_build.kinds.kind import COMPUTE_STACK, Kind
 from ecco_build.kinds.options import (
@@ -24,7 +25,7 @@ from ecco_build.kinds.schema import Option, parse_layers
 from ecco_build.kinds.tokens import Token, below, tokens, tokens_page_form
 from ecco_build.shapes import Record
 
-VERSION = 1
+VERSION = 2  # 2: each block records its fit (init, seed, iterations, convergence)
 DOC = "Factorise MLP neuron activations (NMF by default): which neuron groups fire on which tokens."
 METHODS = ("nmf", "pca", "ica")
 SIGNED_METHODS = ("pca", "ica")  # they factor variation over tokens: two tokens at least
@@ -108,6 +109,24 @@ class FactorElbow(TypedDict):
     error: list[float]
 
 
+class FactorFit(TypedDict):
+    """How scikit-learn fitted one block (a result computed again with these settings on the
+    same activations gives the same factors).
+
+    init: "nndsvda" (NMF), "full SVD" (PCA) or "unit-variance whitening" (ICA).
+    seed: the random_state, an integer.
+    iterations: the iterations run, ≥ 1; null for PCA (exact).
+    max_iterations: the limit, ≥ 1; null for PCA.
+    converged: whether the fit reached its tolerance before the limit.
+    """
+
+    init: str
+    seed: int
+    iterations: int | None
+    max_iterations: int | None
+    converged: bool
+
+
 class FactorBlock(TypedDict):
     """One factorisation of the neurons of `layers`.
 
@@ -115,7 +134,9 @@ class FactorBlock(TypedDict):
     components: k ≥ 1, the number of factors.
     factors: (k, T) each factor's activation at each token (≥ 0 for NMF, signed otherwise).
     neurons: (k, top_neurons) FactorNeuron, each factor's neurons with the largest |loading|.
-    error: the relative (Frobenius) reconstruction error, ≥ 0.
+    error: the relative (Frobenius) reconstruction error, ≥ 0; error² is the share of the
+        activations' squared total the factors leave unexplained.
+    fit: FactorFit, how the factorisation was fitted.
     elbow: FactorElbow, present when :components: is auto.
     """
 
@@ -124,6 +145,7 @@ class FactorBlock(TypedDict):
     factors: list[list[float]]
     neurons: list[list[FactorNeuron]]
     error: float
+    fit: FactorFit
     elbow: NotRequired[FactorElbow]
 
 
@@ -174,6 +196,13 @@ def check_factor_block(b: Record, count: int | None, shape: list[int] | None) ->
         b.fail(b.path("layers"), "is empty: no layer was factorised")
     k = b.integer("components", low=1)
     b.number("error", low=0)
+    fit = b.record("fit")
+    if fit is not None:
+        fit.string("init", ("nndsvda", "full SVD", "unit-variance whitening"))
+        fit.integer("seed")
+        fit.number("iterations", low=1, integer=True, nullable=True)
+        fit.number("max_iterations", low=1, integer=True, nullable=True)
+        fit.boolean("converged")
     lengths = None if k is None else [count] * k
     b.rows("factors", lengths, f"{b.path('components')} is {k}", "result.tokens has {n}")
     d_ff = None if shape is None else shape[1]
@@ -261,4 +290,5 @@ KIND = Kind(
     check_tokens=check_tokens,
     page_form=tokens_page_form,
     compute_requires=(*COMPUTE_STACK, "sklearn"),
+    chart=factors_chart.chart,
 )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from ecco_build.kinds.drawing import draw_tokens
+from ecco_build.kinds.exporting import ExportMeta, ExportTheme, token_figure
 from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.options import GENERATION, MODEL, PRESENTATION, PROMPT, Common, Generation
 from ecco_build.kinds.schema import Option
@@ -99,6 +100,15 @@ def draw_card(draw, font, result: dict) -> None:
     draw_tokens(draw, font, row, alphas, 440, set(range(start, len(row))))
 
 
+def draw_svg(data: dict, meta: ExportMeta, theme: ExportTheme) -> str:
+    """The export: the tokens, the generated ones outlined and shaded by their probability."""
+    result = data["result"]
+    row, start = result["tokens"], result["prompt_length"]
+    alphas = [None] * start + [0.06 + 0.94 * s["p"] for s in result["steps"]]
+    scale = ("probability of each generated token", "0%", "100%")
+    return token_figure(meta, theme, (row, alphas, set(range(start, len(row)))), scale, "generation")
+
+
 KIND = Kind(
     name="generate",
     doc=DOC,
@@ -112,4 +122,5 @@ KIND = Kind(
     example=EXAMPLE,
     page_form=page_form,
     filters={"text_style": text_style, "flow_parts": flow_parts},
+    draw_svg=draw_svg,
 )

@@ -74,6 +74,11 @@ class Kind:
     compute: str = ""
     # The modules `compute` needs (checked with find_spec before any model loads)
     compute_requires: tuple[str, ...] = COMPUTE_STACK
+    # The figure's exports (render/exports.py), given (stored record, kinds/exporting.py
+    # ExportMeta, ExportTheme): a chart-like kind's Vega-Lite spec, built with altair (imported
+    # inside the hook), or a token figure's SVG, drawn directly. A kind gives one of the two.
+    chart: Callable[[dict[str, Any], Any, Any], dict[str, Any]] | None = None
+    draw_svg: Callable[[dict[str, Any], Any, Any], str] | None = None
 
     def __post_init__(self) -> None:
         if not self.compute:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from ecco_build.kinds.charts import CELL_H, CELL_W, finish, shade_scale
 from ecco_build.kinds.drawing import draw_grid
+from ecco_build.kinds.exporting import MONO, ExportMeta, ExportTheme
 from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.lens import check_lens
 from ecco_build.kinds.options import (
@@ -19,7 +21,7 @@ from ecco_build.kinds.options import (
     LensGeneration,
 )
 from ecco_build.kinds.schema import Option
-from ecco_build.kinds.tokens import Candidate, Token, below, check_candidate, with_page_tokens
+from ecco_build.kinds.tokens import Candidate, Token, below, check_candidate, label, with_page_tokens
 from ecco_build.shapes import Record
 
 VERSION = 1
@@ -97,6 +99,43 @@ def draw_card(draw, font, result: dict) -> None:
     draw_grid(draw, [[c["p"] for c in row] for row in result["top"]], 400, 200)
 
 
+def chart(data: dict, meta: ExportMeta, theme: ExportTheme) -> dict:
+    """The export: a heatmap of each layer's top candidates (the last layer on top), each cell
+    the candidate's label and probability, shaded by it."""
+    import altair as alt
+
+    result = data["result"]
+    layers = result["layers"]
+    cells = [
+        {
+            "layer": layer,
+            "rank": r + 1,
+            "p": c["p"],
+            "label": label(c["text"])[:8],
+            "percent": format(c["p"], ".0%"),
+        }
+        for layer, row in zip(layers, result["top"], strict=True)
+        for r, c in enumerate(row)
+    ]
+    base = alt.Chart(alt.Data(values=cells)).encode(
+        x=alt.X("rank:O", title="candidate rank", axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("layer:N", sort=list(reversed(layers)), title="layer"),
+    )
+    scale = shade_scale(theme.palette.positive, theme, False, domain=[0, 1])
+    legend = alt.Legend(title="probability", orient="bottom", format=".0%")
+    rect = base.mark_rect(stroke=theme.background, strokeWidth=2).encode(
+        color=alt.Color("p:Q", scale=scale, legend=legend)
+    )
+    ink = alt.condition("datum.p > 0.55", alt.value("#ffffff"), alt.value(theme.text))
+    words = base.mark_text(font=MONO, fontSize=11, dy=-6).encode(text="label:N", color=ink)
+    numbers = base.mark_text(fontSize=9, dy=8).encode(text="percent:N", color=ink)
+    width = CELL_W * len(result["top"][0])
+    grid = alt.layer(rect, words, numbers).properties(width=width, height=(CELL_H + 12) * len(layers))
+    side = "masked token" if result["masked"] else "next token after"
+    where = label(result["tokens"][result["position"]]["text"])
+    return finish(grid, meta, theme, f"logit lens ({result['lens']}): {side} “{where}”")
+
+
 KIND = Kind(
     name="layer-predictions",
     doc=DOC,
@@ -110,4 +149,5 @@ KIND = Kind(
     example=EXAMPLE,
     page_form=page_form,
     compute="ecco_build.analyses.layer_predictions:compute",
+    chart=chart,
 )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypedDict
 
+from ecco_build.kinds.charts import rank_chart
+from ecco_build.kinds.exporting import ExportMeta, ExportTheme
 from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.lens import check_lens, check_rank_table, draw_rank_grid, rank_shade
 from ecco_build.kinds.options import GENERATION, MODEL, PRESENTATION, PROMPT, TARGET, Common, Generation
-from ecco_build.kinds.tokens import Token, below, tokens_page_form
+from ecco_build.kinds.tokens import Token, below, label, tokens_page_form
 from ecco_build.shapes import Record
 
 VERSION = 1
@@ -55,6 +57,14 @@ def check_result(r: Record) -> None:
     check_rank_table(r, layers, columns, "result.targets")
 
 
+def chart(data: dict, meta: ExportMeta, theme: ExportTheme) -> dict:
+    """The export: the rank heatmap, a column per output token."""
+    result = data["result"]
+    labels = [label(result["tokens"][t]["text"]) for t in result["targets"]]
+    method = f"logit lens ({result['lens']}): rank of each output token"
+    return rank_chart(result, labels, meta, theme, method)
+
+
 KIND = Kind(
     name="rankings",
     doc=DOC,
@@ -69,4 +79,5 @@ KIND = Kind(
     filters={"rank_shade": rank_shade},
     page_form=tokens_page_form,
     compute="ecco_build.analyses.rankings:compute",
+    chart=chart,
 )

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from ecco_build.errors import clip
+from ecco_build.kinds.charts import rank_chart
+from ecco_build.kinds.exporting import ExportMeta, ExportTheme
 from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.lens import check_lens, check_rank_table, draw_rank_grid, rank_shade
 from ecco_build.kinds.options import MODEL, POSITION, PRESENTATION, PROMPT, Common, TokenizerView
@@ -15,6 +17,7 @@ from ecco_build.kinds.tokens import (
     WatchedToken,
     below,
     check_token,
+    label,
     page_token,
     tokens,
     with_page_tokens,
@@ -108,6 +111,14 @@ def page_form(data: dict) -> dict:
     return {**data, "result": result}
 
 
+def chart(data: dict, meta: ExportMeta, theme: ExportTheme) -> dict:
+    """The export: the rank heatmap, a column per watched token."""
+    result = data["result"]
+    after = label(result["tokens"][result["position"]]["text"])
+    method = f"logit lens ({result['lens']}): rank of each watched token after “{after}”"
+    return rank_chart(result, [label(w["text"]) for w in result["watch"]], meta, theme, method)
+
+
 KIND = Kind(
     name="rankings-watch",
     doc=DOC,
@@ -123,4 +134,5 @@ KIND = Kind(
     check_tokens=check_tokens,
     page_form=page_form,
     compute="ecco_build.analyses.rankings_watch:compute",
+    chart=chart,
 )

@@ -8,6 +8,7 @@ from typing import Any, NotRequired, TypedDict
 
 from ecco_build.errors import clip
 from ecco_build.kinds.drawing import draw_tokens
+from ecco_build.kinds.exporting import ExportMeta, ExportTheme, token_figure
 from ecco_build.kinds.kind import Kind
 from ecco_build.kinds.options import (
     GENERATION,
@@ -21,7 +22,7 @@ from ecco_build.kinds.options import (
 )
 from ecco_build.kinds.packing import pack_rows
 from ecco_build.kinds.schema import Option
-from ecco_build.kinds.tokens import Token, below, check_token, page_token, tokens, with_page_tokens
+from ecco_build.kinds.tokens import Token, below, check_token, label, page_token, tokens, with_page_tokens
 from ecco_build.shapes import Record
 
 VERSION = 1
@@ -251,6 +252,19 @@ def draw_card(draw, font, result: dict) -> None:
     draw_tokens(draw, font, result["tokens"][: position + 1], alphas[: position + 1], 440, {position})
 
 
+def draw_svg(data: dict, meta: ExportMeta, theme: ExportTheme) -> str:
+    """The export: the last output token explained (outlined) and the tokens before it, shaded
+    by their share of its attribution (the first method's), as the figure shows on hover."""
+    result = data["result"]
+    name, method = next(iter(result["methods"].items()))
+    position, share = result["targets"][-1], method["share"][-1]
+    peak = max(share, default=0) or 1.0
+    alphas: list[float | None] = [0.06 + 0.94 * v / peak for v in share] + [None]
+    scale = (f"share of “{label(result['tokens'][position]['text'])}”", "0", f"{peak:.0%}")
+    rows = (result["tokens"][: position + 1], alphas, {position})
+    return token_figure(meta, theme, rows, scale, name.replace("_", " "))
+
+
 KIND = Kind(
     name="saliency",
     doc=DOC,
@@ -264,4 +278,5 @@ KIND = Kind(
     example=EXAMPLE,
     page_form=page_form,
     check_tokens=check_tokens,
+    draw_svg=draw_svg,
 )

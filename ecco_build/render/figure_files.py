@@ -8,9 +8,25 @@ article's folder (its page is `<slug>/index.html`) and `figure_id` the <figure>'
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 
 THEMES = ("light", "dark")
+
+
+# A figure's id (its :label:, any text) names files only through this: letters, digits, ".",
+# "_" and "-", at most 60 characters; an id that needs changing gets a short hash of itself, so
+# two ids never share a file.
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_stem(figure_id: str) -> str:
+    """The file name stem of a figure id: the id itself when it is a plain short name."""
+    safe = _UNSAFE.sub("-", figure_id).strip("-.")[:60]
+    if safe == figure_id:
+        return safe
+    return f"{safe or 'figure'}-{hashlib.sha256(figure_id.encode()).hexdigest()[:10]}"
 
 
 @dataclass(frozen=True)
@@ -19,25 +35,29 @@ class FigureFiles:
     figure_id: str
 
     @property
+    def stem(self) -> str:
+        return file_stem(self.figure_id)
+
+    @property
     def embed(self) -> str:
         """A minimal page holding just the figure, its caption and notes (iframe it)."""
-        return f"embed/{self.slug}/{self.figure_id}.html"
+        return f"embed/{self.slug}/{self.stem}.html"
 
     @property
     def oembed(self) -> str:
         """The oEmbed record of the embed page (type "rich": an iframe of it)."""
-        return f"embed/{self.slug}/{self.figure_id}.oembed.json"
+        return f"embed/{self.slug}/{self.stem}.oembed.json"
 
     def svg(self, theme: str) -> str:
         """The figure drawn as a static SVG in one theme ("light" or "dark")."""
-        return f"exports/{self.slug}/{self.figure_id}.{theme}.svg"
+        return f"exports/{self.slug}/{self.stem}.{theme}.svg"
 
     def png(self, theme: str) -> str:
         """The figure as a PNG at twice its CSS size, in one theme."""
-        return f"exports/{self.slug}/{self.figure_id}.{theme}@2x.png"
+        return f"exports/{self.slug}/{self.stem}.{theme}@2x.png"
 
     @property
     def chart_spec(self) -> str:
         """The Vega-Lite spec of a chart-like figure (rank heatmaps, rank-watch, layer
         prediction bars, factor sparklines), to restyle and render again."""
-        return f"exports/{self.slug}/{self.figure_id}.vl.json"
+        return f"exports/{self.slug}/{self.stem}.vl.json"

@@ -20,7 +20,8 @@ from ecco_build.kinds.registry import KINDS
 from ecco_build.store import dumps
 
 # Results up to this size are inlined into the page (works from file:// and saves a
-# request); larger ones are copied to data/ and fetched when the figure is shown.
+# request); larger ones are fetched from data/ when the figure is shown. Every figure's page
+# form is written to data/ either way: embedders' elements fetch it from there.
 INLINE_LIMIT = 24_000
 
 
@@ -39,7 +40,9 @@ class DataFile:
 @dataclass(frozen=True)
 class RenderedFigure:
     html: str
-    data_file: DataFile | None  # a result too large to inline, fetched from data/ by the page
+    # The page form as a file in data/, for every figure: the page fetches it when it is too
+    # large to inline; the web-component snippet (embeds.py) always does.
+    data_file: DataFile
 
 
 @dataclass(frozen=True)
@@ -59,18 +62,23 @@ def script_json(text: str) -> Markup:
 
 
 def render_figure(
-    env: Environment, directive: Directive, data: dict[str, Any], filename: str, placed: Placed
+    env: Environment,
+    directive: Directive,
+    data: dict[str, Any],
+    filename: str,
+    placed: Placed,
+    **context: Any,
 ) -> RenderedFigure:
     """The figure of `directive`, whose stored record (kind, options, provenance, result) is
-    `data` and whose data file, if the record is too large to inline, is `filename` (the job's).
-    The kind gives the template, the element and the form the page carries."""
+    `data` and whose data file is `filename` (the job's). The kind gives the template, the
+    element and the form the page carries. `context` goes to the template as it is (embeds.py:
+    `panel`, the notes' embed panel; `embedded`, the article link of a figure on its embed page)."""
     kind = KINDS[directive.kind]
     text = dumps(kind.page_form(data))
-    payload, src, data_file = None, None, None
+    payload, src, data_file = None, None, DataFile(filename, text)
     if len(text) <= INLINE_LIMIT:
         payload = script_json(text)
     else:
-        data_file = DataFile(filename, text)
         src = f"{placed.page.root}data/{filename}"
     figure = {
         "id": placed.id,
@@ -89,5 +97,6 @@ def render_figure(
         payload=payload,
         src=src,
         page=placed.page,
+        **context,
     )
     return RenderedFigure(html, data_file)

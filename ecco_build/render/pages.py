@@ -15,14 +15,16 @@ from markupsafe import Markup
 from ecco_build import __version__
 from ecco_build.config import SiteConfig
 from ecco_build.contain import SiteFiles
-from ecco_build.document import citations, links, prose, references
+from ecco_build.document import citations, links, prose, references, values
 from ecco_build.document.articles import Article, Directive, Figure, lone_image
 from ecco_build.document.citations import Bibliography
 from ecco_build.document.fences import CALLOUTS, DIRECTIVE_INFO
 from ecco_build.document.markdown import markdown_parser
 from ecco_build.kinds.registry import KINDS
 from ecco_build.plan import Job
-from ecco_build.render.cards import card_for
+from ecco_build.render.cards import HeroCard, card_for
+from ecco_build.render.embeds import Embeds
+from ecco_build.render.exports import ExportJob, export_job
 from ecco_build.render.figures import DataFile, Page, Placed, render_figure
 from ecco_build.render.theme import environment, tag_slug
 
@@ -52,6 +54,11 @@ class Renderer:
             "version": __version__,
             "author": config.author,  # the byline of an article that names no authors
         }
+        self.embeds = Embeds(config, self.env, self.site, out)
+        # With exports on: each rendered figure's export job, and the hero cards composed from
+        # exports (the build draws both after the articles; render/exports.py, cards.py)
+        self.exports: list[ExportJob] = []
+        self.heroes: list[HeroCard] | None = [] if config.exports else None
 
     def article(self, article: Article, live_reload: bool = False) -> Path:
         page = Page(f"{article.slug}/index.html", "../")
@@ -81,6 +88,9 @@ class Renderer:
         flat = prose.flatten(article.tokens, nested)
         flat = references.fill(flat, references.targets(article, flat))
         flat = links.rewrite(flat, article, self.out, self.files)
+        flat = values.fill(
+            flat, values.resolve(flat, article.path, lambda label: self._labelled(article, label))
+        )
         style = article.front.citation_style or self.config.citation_style
         bibliography = self.bibliographies.get(article.path)
         references_html = ""
@@ -114,6 +124,11 @@ class Renderer:
             tokens.append(token)
         return tokens
 
+    def _labelled(self, article: Article, label: str) -> dict:
+        """The stored result of the article's analysis figure with this id (a {value} role's)."""
+        figure = next(f for f in article.figures.values() if f.id == label and f.directive is not None)
+        return self._result(article, figure.directive)["result"]
+
     def _result(self, article: Article, directive: Directive) -> dict:
         """The stored record of `directive`'s job."""
         return self.results[self.jobs[(article.path, directive.number)].key]
@@ -141,14 +156,20 @@ class Renderer:
         """An analysis figure; `caption` is its caption, rendered."""
         job = self.jobs[(article.path, directive.number)]
         placed = Placed(page, number, fid, caption)
-        rendered = render_figure(self.env, directive, self.results[job.key], job.filename, placed)
-        if rendered.data_file is not None:
-            self._write_data(rendered.data_file)
+        data = self.results[job.key]
+        panel = self.embeds.panel(article, directive, placed, job.filename)
+        rendered = render_figure(self.env, directive, data, job.filename, placed, panel=panel)
+        self._write_data(rendered.data_file)
+        self.embeds.write(article, directive, data, job.filename, placed)  # embed/<slug>/<id>.*
+        if self.config.exports:
+            self.exports.append(export_job(article.slug, fid, number, caption, data))
         return rendered.html
 
     def card(self, article: Article) -> str:
         """The article's social image, relative to the site (see cards.card_for)."""
-        return card_for(article, self.config.title, self.out, self.files, lambda d: self._result(article, d))
+        return card_for(
+            article, self.config.title, self.out, self.files, lambda d: self._result(article, d), self.heroes
+        )
 
     def callout(self, token: Token, body: str) -> str:
         """A note, warning or aside; `body` is its Markdown, rendered."""
@@ -192,7 +213,7 @@ class Renderer:
         return path
 
     def _write_data(self, data_file: DataFile) -> Path:
-        """A result too large to inline, into the site's data/ folder."""
+        """A figure's page form, into the site's data/ folder."""
         path = self.out / "data" / data_file.name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(data_file.text, encoding="utf-8")

@@ -67,7 +67,7 @@ def test_nmf_reconstructs_with_reported_error_and_is_deterministic(causal_models
     assert h.shape == (3, len(result["tokens"])) and (h >= 0).all()
     acts = factors.capture(lm, lm.tokenizer(TEXT)["input_ids"], [0, 1]).numpy()
     x = np.clip(acts.reshape(-1, acts.shape[-1]), 0, None)
-    h2, w, error = factors.factorize(x, 3, "nmf")
+    h2, w, error, fit = factors.factorize(x, 3, "nmf")
     assert (w >= 0).all()
     assert np.linalg.norm(x.T - h2.T @ w.T) / np.linalg.norm(x) == pytest.approx(error, rel=1e-6)
     assert block["error"] == pytest.approx(error, rel=1e-6)

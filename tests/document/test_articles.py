@@ -353,3 +353,17 @@ def test_an_unreadable_article_is_a_located_error(make_site, monkeypatch):
         "articles/a.md:1: cannot be read (Permission denied); check its permissions\n"
         "1 error; nothing was built."
     )
+
+
+@pytest.mark.parametrize("name", ["embed", "exports", "data", "static", "tags"])
+def test_an_article_named_like_a_site_folder_is_refused(make_site, name):
+    from ecco_build.build import check
+    from ecco_build.errors import ArticleErrors
+
+    site = make_site({f"{name}.md": "---\ntitle: T\n---\nText.\n"})
+    with pytest.raises(ArticleErrors) as exc:
+        check(site)
+    assert str(exc.value).startswith(
+        f'articles/{name}.md:1: article name "{name}" is the built site\'s own {name}/ folder; '
+        "rename the article"
+    )

@@ -77,7 +77,9 @@ class Scanner(HTMLParser):
         snippet = self.get_starttag_text() or f"<{tag}>"
         if self.math:
             self.found.append((f"<{tag}> inside MathML <{self.math[-1]}>", snippet))
-        if tag in FORBIDDEN:
+        # A <base> with only a target (the embed pages' target="_blank") changes where links
+        # open, not where they point; one with an href redirects every relative URL.
+        if tag in FORBIDDEN and not (tag == "base" and "href" not in dict(attrs)):
             self.found.append((f"<{tag}> element", snippet))
         if tag == "script":
             self._script(dict(attrs), snippet)

@@ -25,7 +25,7 @@ from ecco_build.build import build, check
 from ecco_build.errors import EccoBuildError
 from tests.fuzz import audit, detectors
 
-MEMORY_LIMIT = 8 * 1024**3  # bytes of address space: a blow-up fails here, not on the machine
+MEMORY_LIMIT = 8 * 1024**3  # bytes of writable memory: a blow-up fails here, not on the machine
 
 
 def run_case(box: Path, mode: str, model: Path, out_arg: str | None) -> dict:
@@ -91,7 +91,9 @@ def main() -> None:
     faulthandler.register(signal.SIGUSR1, file=stack)
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    # RLIMIT_DATA, not RLIMIT_AS: the exports' renderer (vl-convert's V8) reserves tens of GB of
+    # address space it never touches; DATA counts the memory actually writable, so a blow-up still fails.
+    resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_LIMIT, MEMORY_LIMIT))
     logging.basicConfig(level=logging.ERROR)
     for line in sys.stdin:
         request = json.loads(line)

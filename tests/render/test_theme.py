@@ -62,7 +62,9 @@ def test_a_large_result_becomes_a_data_file(tmp_path, monkeypatch):
     data = json.loads((FIXTURES / "rankings-watch.json").read_text())
     site = write_site(tmp_path / "site", {}, {})
     inline = rendered(site, data)
-    assert inline.data_file is None and '<script type="application/json">' in inline.html
+    assert '<script type="application/json">' in inline.html and "data-src" not in inline.html
+    # Inlined or not, the page form is written to data/ too (the embed snippets point at it).
+    assert inline.data_file == DataFile("x.json", figures.dumps(KIND.page_form(data)))
 
     monkeypatch.setattr(figures, "INLINE_LIMIT", 10)
     large = rendered(site, data, "rankings-watch-0123.json")

@@ -1,12 +1,11 @@
 // <ecco-factors>: one sparkline per factor beside the text; tokens tinted by their dominant
 // factor. Hover, focus or tap a sparkline to recolour the text by that factor alone and list
-// its top neurons; click (or Enter/Space) pins it, Escape unpins. The factor list is one tab
-// stop: the arrow keys move between factors.
+// its top neurons. The factor list is one tab stop (keys and pinning: rovingGrid).
 import { EccoElement, rovingGrid } from "../lib/element.js";
 import { factorColour } from "../lib/palette.js";
 import { diverging, paint } from "../lib/scale.js";
 import { sparkline } from "../lib/sparkline.js";
-import { appendToken, tokenNode } from "../lib/tokens.js";
+import { tokenNode } from "../lib/tokens.js";
 
 /** @typedef {import("../lib/types.js").Token} Token */
 
@@ -96,8 +95,8 @@ class EccoFactors extends EccoElement {
       const number = document.createElement("span");
       number.className = "ecco-factor-number";
       number.textContent = String(f + 1);
-      number.style.borderColor = `rgb(${factorColour(f).join(",")})`;
-      button.append(number, sparkline(values, factorColour(f)));
+      number.style.borderColor = `rgb(${factorColour(f, this).join(",")})`;
+      button.append(number, sparkline(values, factorColour(f, this)));
       item.append(button);
       button.addEventListener("pointerenter", () => this.show(f));
       button.addEventListener("focus", () => this.show(f));
@@ -115,7 +114,7 @@ class EccoFactors extends EccoElement {
     line.className = "ecco-token-line";
     this.tokenNodes = tokens.map((token) => {
       const node = tokenNode(token);
-      appendToken(line, node, token);
+      line.append(node);
       return node;
     });
     layout.append(list, line);
@@ -163,9 +162,9 @@ class EccoFactors extends EccoElement {
       const peak = Math.max(...rows[factor].map(Math.abs), 1e-12);
       const v = Math.abs(rows[factor][t]) / peak;
       if (f !== null && this.signed) {
-        paint(node, diverging(rows[factor][t] / peak)); // PCA/ICA: blue positive, red negative
+        paint(node, diverging(rows[factor][t] / peak, this)); // PCA/ICA: blue positive, red negative
       } else {
-        paint(node, { rgb: factorColour(factor), alpha: 0.08 + 0.8 * v });
+        paint(node, { rgb: factorColour(factor, this), alpha: 0.08 + 0.8 * v });
       }
       node.dataset.factor = String(factor);
       node.dataset.value = String(rows[factor][t]);

@@ -1,10 +1,9 @@
 // <ecco-generate>: the prompt, then each generated token with its probability.
-// Hover, focus or tap an output token to see the model's candidates at that step;
-// click (or Enter/Space) pins the selection, Escape unpins; arrow keys move between tokens
-// (one tab stop for the figure).
-import { EccoElement, moveFocus } from "../lib/element.js";
+// Hover, focus or tap an output token to see the model's candidates at that step; the keys
+// and pinning are rovingGrid's (lib/element.js).
+import { EccoElement } from "../lib/element.js";
 import { percent } from "../lib/format.js";
-import { appendToken, display, pinKey, tokenNode } from "../lib/tokens.js";
+import { display, tokenNode } from "../lib/tokens.js";
 
 /** @typedef {import("../lib/types.js").Token} Token */
 /** @typedef {import("../lib/types.js").Candidate} Candidate */
@@ -46,15 +45,13 @@ class EccoGenerate extends EccoElement {
       if (i < promptLength) {
         const node = tokenNode(token);
         node.classList.add("prompt");
-        appendToken(line, node, token);
+        line.append(node);
         return;
       }
       const step = i - promptLength;
       const node = tokenNode(token, true);
       node.classList.add("output");
       node.dataset.step = String(step);
-      node.setAttribute("aria-pressed", "false");
-      node.tabIndex = step === 0 ? 0 : -1;
       const badge = document.createElement("small");
       badge.className = "ecco-prob";
       badge.textContent = percent(steps[step].p);
@@ -62,27 +59,15 @@ class EccoGenerate extends EccoElement {
       node.setAttribute("aria-label", `${display(token)}, output token ${step + 1}, probability ${percent(steps[step].p)}`);
       node.addEventListener("pointerenter", () => this.select(step));
       node.addEventListener("focus", () => this.select(step));
-      node.addEventListener("click", () => this.pin(step));
-      node.addEventListener("keydown", (event) => this.onKey(event, step));
       this.outputs.push(node);
-      appendToken(line, node, token);
+      line.append(node);
     });
-    line.addEventListener("pointerleave", () => this.select(this.pinned ?? 0));
+    this.pinOutputs(line);
     this.panel = document.createElement("div");
     this.panel.className = "ecco-candidates";
     this.panel.setAttribute("aria-live", "polite");
     view.append(line, this.panel);
     return view;
-  }
-
-  onKey(event, step) {
-    if (moveFocus(this.outputs, step, event)) return;
-    const asked = pinKey(event);
-    if (asked === "pin") this.pin(step);
-    if (asked === "unpin") {
-      this.pinned = null;
-      this.outputs.forEach((node) => node.setAttribute("aria-pressed", "false"));
-    }
   }
 
   select(step) {

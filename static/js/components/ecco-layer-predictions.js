@@ -1,9 +1,9 @@
 // <ecco-layer-predictions>: the logit lens's top-k tokens at every layer for one position.
 // Hover or focus a candidate to highlight the same token in every layer (its trajectory); one
-// tab stop, arrow keys move, Enter/Space pins, Escape unpins.
-import { EccoElement } from "../lib/element.js";
+// tab stop (rovingGrid): arrow keys move, Enter/Space pins, Escape unpins.
+import { EccoElement, rovingGrid } from "../lib/element.js";
 import { percent } from "../lib/format.js";
-import { appendToken, display, pinKey, tokenNode } from "../lib/tokens.js";
+import { display, tokenNode } from "../lib/tokens.js";
 
 /** @typedef {import("../lib/types.js").Token} Token */
 /** @typedef {import("../lib/types.js").Candidate} Candidate */
@@ -23,8 +23,6 @@ import { appendToken, display, pinKey, tokenNode } from "../lib/tokens.js";
 
 /**
  * <ecco-layer-predictions>: its data is {kind: "layer-predictions", version, options, result: LayerPredictionsResult}.
- * The grid has one tab stop: arrow keys move between candidates (left/right along a layer, up/down
- * between layers), Enter or Space pins a candidate's trajectory, Escape unpins.
  */
 class EccoLayerPredictions extends EccoElement {
   build() {
@@ -38,7 +36,7 @@ class EccoLayerPredictions extends EccoElement {
       const node = tokenNode(token);
       node.classList.add("prompt");
       if (i === position) node.classList.add("is-target");
-      appendToken(line, node, token);
+      line.append(node);
     });
     this.status = document.createElement("p");
     this.status.className = "ecco-tooltip";
@@ -54,7 +52,10 @@ class EccoLayerPredictions extends EccoElement {
     this.cells = [];
     for (let l = layers.length - 1; l >= 0; l -= 1) grid.append(this.layerRow(l));
     grid.addEventListener("pointerleave", () => this.show(this.pinned));
-    this.rows[0][0].tabIndex = 0;
+    rovingGrid(grid, this.rows, {
+      pin: (cell) => this.show((this.pinned = cell)),
+      unpin: () => this.show((this.pinned = null)),
+    });
     const scroll = document.createElement("div");
     scroll.className = "ecco-scroll";
     scroll.append(grid);
@@ -85,11 +86,9 @@ class EccoLayerPredictions extends EccoElement {
     label.textContent = layers[l] === "embeddings" ? "emb." : `L${layers[l]}`;
     label.title = layers[l] === "embeddings" ? "the embeddings" : `layer ${layers[l]}`;
     row.append(label);
-    const r = this.rows.length;
     const cells = top[l].map((candidate, rank) => {
       const cell = document.createElement("div");
       cell.className = "ecco-candidate-cell";
-      cell.tabIndex = -1;
       cell.dataset.id = String(candidate.id);
       cell.style.setProperty("--value", String(candidate.p ?? 0));
       const where = layers[l] === "embeddings" ? "the embeddings" : `layer ${layers[l]}`;
@@ -102,8 +101,6 @@ class EccoLayerPredictions extends EccoElement {
       cell.append(code, value);
       cell.addEventListener("pointerenter", () => this.show(cell));
       cell.addEventListener("focus", () => this.show(cell));
-      cell.addEventListener("click", () => this.pin(cell));
-      cell.addEventListener("keydown", (event) => this.onKey(event, r, rank));
       cell.info = { candidate, rank, where };
       this.cells.push(cell);
       return cell;
@@ -111,33 +108,6 @@ class EccoLayerPredictions extends EccoElement {
     this.rows.push(cells);
     row.append(...cells);
     return row;
-  }
-
-  onKey(event, r, c) {
-    const moves = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0] };
-    const move = moves[event.key] ?? (event.key === "Home" ? [0, -c] : event.key === "End" ? [0, Infinity] : null);
-    if (move) {
-      event.preventDefault();
-      const nr = Math.min(this.rows.length - 1, Math.max(0, r + move[0]));
-      const nc = Math.min(this.rows[nr].length - 1, Math.max(0, c + move[1]));
-      this.rows[r][c].tabIndex = -1;
-      this.rows[nr][nc].tabIndex = 0;
-      this.rows[nr][nc].focus();
-      return;
-    }
-    const asked = pinKey(event);
-    if (asked === "pin") this.pin(this.rows[r][c]);
-    if (asked === "unpin") this.pin(null);
-  }
-
-  /**
-   * Pin a cell's trajectory so that it stays when the pointer leaves (again, or null: unpin).
-   * @param {HTMLElement|null} cell
-   */
-  pin(cell) {
-    this.pinned = cell && this.pinned !== cell ? cell : null;
-    this.cells.forEach((other) => other.setAttribute("aria-selected", String(other === this.pinned)));
-    this.show(this.pinned ?? cell);
   }
 
   /**

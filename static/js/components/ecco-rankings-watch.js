@@ -2,7 +2,7 @@
 // blank after a prefix. Hover or focus a cell for details.
 import { EccoElement } from "../lib/element.js";
 import { rankPanel } from "../lib/heatmap.js";
-import { appendToken, tokenNode } from "../lib/tokens.js";
+import { tokenNode } from "../lib/tokens.js";
 
 /** @typedef {import("../lib/types.js").Token} Token */
 /** @typedef {import("../lib/types.js").WatchedToken} WatchedToken */
@@ -35,7 +35,7 @@ class EccoRankingsWatch extends EccoElement {
     tokens.slice(0, position + 1).forEach((token) => {
       const node = tokenNode(token);
       node.classList.add("prompt");
-      appendToken(line, node, token);
+      line.append(node);
     });
     const blank = document.createElement("span");
     blank.className = "ecco-blank";

@@ -2,7 +2,7 @@
 // token, layer, rank and probability; the output token's place in the text lights up.
 import { EccoElement } from "../lib/element.js";
 import { rankPanel } from "../lib/heatmap.js";
-import { appendToken, tokenNode } from "../lib/tokens.js";
+import { tokenNode } from "../lib/tokens.js";
 
 /** @typedef {import("../lib/types.js").Token} Token */
 
@@ -33,7 +33,7 @@ class EccoRankings extends EccoElement {
       const node = tokenNode(token);
       node.classList.add(targets.includes(i) ? "output" : "prompt");
       if (targets.includes(i)) outputNodes.push(node);
-      appendToken(line, node, token);
+      line.append(node);
     });
     const columns = targets.map((t) => tokens[t]);
     const panel = rankPanel({ layers, columns, rank, p }, (details) => {

@@ -1,8 +1,7 @@
 // <ecco-saliency>: hover, focus or tap an output token to shade every earlier token by its
-// share of the attribution. Click (or Enter/Space) pins, Escape unpins; arrow keys move (one
-// tab stop for the figure's tokens); a switcher picks the
-// method when several were computed; data-view="detailed" adds a bar and value per token.
-import { EccoElement, moveFocus } from "../lib/element.js";
+// share of the attribution (keys and pinning: rovingGrid); a switcher picks the method when
+// several were computed; data-view="detailed" adds a bar and value per token.
+import { EccoElement } from "../lib/element.js";
 import {
   diverging,
   divergingGradient,
@@ -12,7 +11,7 @@ import {
   sequentialGradient,
   unpaint,
 } from "../lib/scale.js";
-import { appendToken, display, pinKey, tokenNode } from "../lib/tokens.js";
+import { display, tokenNode } from "../lib/tokens.js";
 
 /** @typedef {import("../lib/types.js").Token} Token */
 
@@ -73,12 +72,8 @@ class EccoSaliency extends EccoElement {
       if (step >= 0) {
         node.classList.add("output");
         node.dataset.step = String(step);
-        node.tabIndex = step === 0 ? 0 : -1;
-        node.setAttribute("aria-pressed", "false");
         node.addEventListener("pointerenter", () => this.select(step));
         node.addEventListener("focus", () => this.select(step));
-        node.addEventListener("click", () => this.pin(step));
-        node.addEventListener("keydown", (event) => this.onKey(event, step));
         this.outputs.push(node);
       } else {
         node.classList.add("prompt");
@@ -87,9 +82,9 @@ class EccoSaliency extends EccoElement {
       value.className = "ecco-share";
       node.insertBefore(value, node.querySelector(".ecco-nl"));
       this.nodes.push(node);
-      appendToken(line, node, token);
+      line.append(node);
     });
-    line.addEventListener("pointerleave", () => this.select(this.pinned ?? 0));
+    this.pinOutputs(line);
     // The shading is mixed against the page: redo it when the theme (and so the palette) changes.
     document.addEventListener("ecco-palette-change", () => this.select(this.current ?? 0));
     this.legendSlot = document.createElement("div");
@@ -119,16 +114,6 @@ class EccoSaliency extends EccoElement {
     return label;
   }
 
-  onKey(event, step) {
-    if (moveFocus(this.outputs, step, event)) return;
-    const asked = pinKey(event);
-    if (asked === "pin") this.pin(step);
-    if (asked === "unpin") {
-      this.pinned = null;
-      this.outputs.forEach((node) => node.setAttribute("aria-pressed", "false"));
-    }
-  }
-
   select(step) {
     if (!this.outputs.length) return;
     this.current = step;
@@ -145,7 +130,7 @@ class EccoSaliency extends EccoElement {
       node.classList.toggle("is-later", i > position);
       node.classList.toggle("is-selected", i === position);
       if (i < position) {
-        paint(node, signed ? diverging(signed[i] / topSigned) : sequential(share[i] / top));
+        paint(node, signed ? diverging(signed[i] / topSigned, this) : sequential(share[i] / top, this));
         node.dataset.share = String(share[i]);
         value.textContent = this.detailed ? (signed ? signedText(signed[i]) : `${(100 * share[i]).toFixed(1)}%`) : "";
         if (this.detailed) node.style.setProperty("--bar", String(share[i] / top));
@@ -158,8 +143,8 @@ class EccoSaliency extends EccoElement {
     });
     this.legendSlot.replaceChildren(
       signed
-        ? legend("signed attribution", signedText(-topSigned), signedText(topSigned), divergingGradient())
-        : legend("share of attribution", "0%", `${(100 * top).toFixed(1)}%`, sequentialGradient()),
+        ? legend("signed attribution", signedText(-topSigned), signedText(topSigned), divergingGradient(this))
+        : legend("share of attribution", "0%", `${(100 * top).toFixed(1)}%`, sequentialGradient(this)),
     );
     const strongest = share.indexOf(Math.max(...share));
     this.status.textContent =

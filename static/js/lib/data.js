@@ -1,21 +1,43 @@
-// Load a figure's precomputed JSON: inlined in a child <script type="application/json">,
-// or fetched from data-src (relative to the page) for larger results.
+// Load a figure's precomputed JSON: inlined in a child <script type="application/json">, or
+// fetched from src (any origin that allows it) or data-src (larger results).
 
 /**
  * The figure's payload, with packed arrays expanded.
- * @param {HTMLElement} element the figure element, with data-src or a JSON <script> child
+ * @param {HTMLElement} element the figure element, with src, data-src or a JSON <script> child
  * @returns {Promise<{kind: string, result: object}>} the page form of the stored result
  */
 export async function loadData(element) {
-  const src = element.dataset.src;
+  const src = element.getAttribute("src") ?? element.dataset.src;
+  let data;
   if (src) {
-    const response = await fetch(src);
-    if (!response.ok) throw new Error(`could not load ${src}: HTTP ${response.status}`);
-    return unpack(await response.json());
+    data = await fetchJson(src);
+  } else {
+    const script = element.querySelector(':scope > script[type="application/json"]');
+    if (!script) throw new Error("figure has no data: give it a src attribute");
+    data = JSON.parse(script.textContent);
   }
-  const script = element.querySelector(':scope > script[type="application/json"]');
-  if (!script) throw new Error("figure has no data");
-  return unpack(JSON.parse(script.textContent));
+  const kind = element.localName.slice(5); // <ecco-saliency> shows "saliency"
+  if (data?.kind !== kind || typeof data.result !== "object") {
+    const what = typeof data?.kind === "string" ? `a “${data.kind}” figure` : "no figure";
+    throw new Error(`${src ?? "its JSON"} holds ${what}, not a “${kind}” one`);
+  }
+  return unpack(data);
+}
+
+// Fetch a figure's JSON (src: absolute, or relative to the page); errors say what went wrong.
+async function fetchJson(src) {
+  let response;
+  try {
+    response = await fetch(src);
+  } catch {
+    throw new Error(`could not fetch ${src} (offline, or its server sends no Access-Control-Allow-Origin header)`);
+  }
+  if (!response.ok) throw new Error(`could not load ${src}: HTTP ${response.status}`);
+  try {
+    return await response.json();
+  } catch {
+    throw new Error(`${src} is not JSON`);
+  }
 }
 
 /**
@@ -54,25 +76,32 @@ export function unpack(value) {
 }
 
 /**
- * Swap the static fallback for the interactive view once it is built.
+ * Swap the static fallback (or, standalone, the loading state) for the interactive view.
  * @param {HTMLElement} element the figure element
  * @param {Node} view its interactive view
  */
 export function hydrate(element, view) {
   const fallback = element.querySelector(":scope > .ecco-fallback");
   if (fallback) fallback.hidden = true;
-  element.append(view);
+  if (element.embedRoot) element.embedRoot.replaceChildren(view);
+  else element.append(view);
   element.classList.add("is-hydrated");
 }
 
 /**
- * Say under the figure that it stays static, and why.
+ * Say in the figure that it stays static (or, standalone, could not be shown), and why.
  * @param {HTMLElement} element the figure element
  * @param {Error} error what went wrong
  */
 export function showError(element, error) {
   const note = document.createElement("p");
   note.className = "ecco-error";
+  note.setAttribute("role", "alert");
+  if (element.embedRoot) {
+    note.textContent = `This figure could not be shown: ${error.message}.`;
+    element.embedRoot.querySelector(".ecco-loading")?.replaceWith(note);
+    return;
+  }
   note.textContent = `This figure could not be made interactive (${error.message}); the static version is shown.`;
   element.append(note);
 }

@@ -1,19 +1,54 @@
 // The base of every explorable: load the figure's JSON once, build the interactive view,
-// swap it in for the static fallback. Subclasses implement build() → a DOM node.
+// swap it in for the static fallback. Subclasses implement build() → a DOM node. Outside an
+// ecco-build page a figure renders into a shadow root styled by css/ecco-embed.css alone.
 import { hydrate, loadData, showError } from "./data.js";
+import { paletteChanged } from "./palette.js";
+
+let sheet = null;
+
+// The standalone figures' stylesheet, fetched once: static/css/ beside the static/js/ that the
+// page's <script src> loaded ecco.js (or a component) from.
+const ENTRY = /js\/(components\/)?ecco[\w-]*\.js([?#].*)?$/;
+function embedSheet() {
+  const script = [...document.scripts].find((s) => ENTRY.test(s.src));
+  if (!script) return Promise.reject(new Error("no <script src=…/ecco.js> to find its stylesheet by"));
+  sheet ??= fetch(script.src.replace(ENTRY, "css/ecco-embed.css")).then(async (response) => {
+    if (!response.ok) throw new Error(`could not load its stylesheet: HTTP ${response.status}`);
+    const scoped = new CSSStyleSheet();
+    scoped.replaceSync(await response.text());
+    return scoped;
+  });
+  return sheet;
+}
+
+// Whether a figure stands alone: it has a src, or ecco-build did not write the page.
+function standalone(element) {
+  return element.hasAttribute("src") || !document.querySelector('meta[name="generator"][content^="ecco-build"]');
+}
+
+// "code" or "prose", as ecco_build/kinds/tokens.py text_style decides.
+function textStyle(tokens) {
+  return /\n[ \t]/.test(tokens.map((token) => token.text).join("")) ? "code" : "prose";
+}
 
 /**
  * The base class of the figure elements. A subclass implements `build()`, which returns the
  * interactive view made from `this.data`, and may implement `ready()`, called once the view
- * is in the page.
+ * is in the page. A standalone figure follows the reader's colour scheme or its theme
+ * attribute ("light" or "dark").
  */
 export class EccoElement extends HTMLElement {
+  static observedAttributes = ["theme"];
+
   /** Load the data, build the view and swap it in (once, however often it is connected). */
   async connectedCallback() {
     if (this.view || this.loading) return;
     this.loading = true;
+    if (standalone(this)) this.scope();
     try {
-      this.data = await loadData(this);
+      const styled = this.embedRoot && embedSheet().then((scoped) => { this.shadowRoot.adoptedStyleSheets = [scoped]; });
+      [this.data] = await Promise.all([loadData(this), styled]);
+      if (this.embedRoot) this.embedRoot.dataset.text ??= textStyle(this.data.result.tokens ?? []);
       this.view = this.build();
     } catch (error) {
       showError(this, error);
@@ -25,46 +60,43 @@ export class EccoElement extends HTMLElement {
     this.ready?.();
   }
 
-  /**
-   * For figures with selectable output tokens (this.outputs, this.select): click pins a
-   * selection so that it stays when the pointer leaves; clicking it again unpins.
-   * @param {number} step the output token's index
-   */
-  pin(step) {
-    this.pinned = this.pinned === step ? null : step;
-    this.outputs.forEach((node, i) => node.setAttribute("aria-pressed", String(i === this.pinned)));
-    this.select(step);
+  /** Render into a shadow root: a wrapper (this.embedRoot) shows "Loading" and any fallback. */
+  scope() {
+    const root = this.shadowRoot ?? this.attachShadow({ mode: "open" });
+    this.embedRoot = document.createElement("div");
+    this.embedRoot.className = "ecco-root";
+    Object.assign(this.embedRoot.dataset, this.dataset); // data-text, data-view
+    this.embedRoot.innerHTML = '<p class="ecco-loading" role="status">Loading figure…</p><slot></slot>';
+    root.replaceChildren(this.embedRoot);
   }
-}
 
-/**
- * Arrow keys move focus along a row of buttons with one tab stop (a roving tabindex); Home and
- * End go to its ends.
- * @param {HTMLElement[]} nodes the row
- * @param {number} index the focused node's index
- * @param {KeyboardEvent} event the key pressed
- * @returns {boolean} whether the key moved the focus
- */
-export function moveFocus(nodes, index, event) {
-  const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1, Home: -nodes.length, End: nodes.length };
-  if (!(event.key in moves)) return false;
-  event.preventDefault();
-  const next = Math.min(nodes.length - 1, Math.max(0, index + moves[event.key]));
-  nodes[index].tabIndex = -1;
-  nodes[next].tabIndex = 0;
-  nodes[next].focus();
-  return true;
+  /** The theme attribute changed: paint again. */
+  attributeChangedCallback() {
+    if (this.embedRoot) paletteChanged();
+  }
+
+  /**
+   * One tab stop for the output tokens (this.outputs, each with data-step), as rovingGrid; the
+   * pinned one (this.pinned) stays selected (this.select) when the pointer leaves the line.
+   * @param {HTMLElement} line the running text that holds them
+   */
+  pinOutputs(line) {
+    rovingGrid(line, this.outputs.map((node) => [node]), {
+      pin: (node) => this.select((this.pinned = Number(node.dataset.step))),
+      unpin: () => { this.pinned = null; },
+    });
+    line.addEventListener("pointerleave", () => this.select(this.pinned ?? 0));
+  }
 }
 
 const STEPS = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0] };
 
 /**
- * One tab stop for a figure's cells (a roving tabindex, as in the ARIA grid pattern): Tab
- * reaches the last focused cell; the arrow keys move the focus a cell at a time (in a single
- * column, Left and Right move too), Home and End to the ends; Enter or Space, or a click, pins
- * the cell, so that it stays shown when the pointer leaves, and pins another in its place;
- * pressing them on the pinned cell, or Escape, unpins. The pinned cell has aria-pressed (a
- * button) or aria-selected (a grid cell) "true". What focus and hover show is the caller's.
+ * One tab stop for a figure's cells (a roving tabindex, as in the ARIA grid pattern): the arrow
+ * keys move the focus a cell at a time (in a single column, Left and Right too), Home and End to
+ * the ends; Enter, Space or a click pins the cell (it stays shown when the pointer leaves) or, on
+ * the pinned cell, unpins, as Escape does. The pinned cell has aria-pressed (a button or
+ * role="button") or aria-selected "true". What focus and hover show is the caller's.
  * @param {HTMLElement} container holds the cells; takes the key, click and focus listeners
  * @param {HTMLElement[][]} rows the cells, row by row (a list is one cell per row)
  * @param {{pin: function(HTMLElement): void, unpin: function(): void}} on what pinning and unpinning do
@@ -74,10 +106,11 @@ export function rovingGrid(container, rows, on) {
   const cells = rows.flat();
   const column = rows.every((row) => row.length === 1);
   let pinned = null;
-  const state = (cell) => (cell.tagName === "BUTTON" ? "aria-pressed" : "aria-selected");
+  const state = (cell) => (cell.tagName === "BUTTON" || cell.getAttribute("role") === "button" ? "aria-pressed" : "aria-selected");
   cells.forEach((cell, i) => {
     cell.tabIndex = i === 0 ? 0 : -1;
-    cell.setAttribute(state(cell), "false");
+    // Until a pin, only where the role takes the state (a toggle button, a grid's cell).
+    if (cell.tagName === "TD" || state(cell) === "aria-pressed") cell.setAttribute(state(cell), "false");
   });
   const setPin = (cell) => {
     pinned = cell;

@@ -1,7 +1,6 @@
 // A layers × tokens rank heatmap as a table, shared by <ecco-rankings> and
 // <ecco-rankings-watch>. Log colour scale: rank 1 darkest. Each cell prints its rank (so
-// colour is never the only cue); hover or focus reports details. The table is one tab stop:
-// arrow keys move between cells, Enter or Space (or a click) pins one, Escape unpins.
+// colour is never the only cue); hover or focus reports details. One tab stop (rovingGrid).
 import { rovingGrid } from "./element.js";
 import { percent } from "./format.js";
 import { cssRgb } from "./palette.js";
@@ -15,12 +14,13 @@ import { display } from "./tokens.js";
  * ecco_build/kinds/lens.py writes the same for the static fallback).
  * @param {number} rank ≥ 1
  * @param {number} maxRank the largest rank in the heatmap
+ * @param {Node} [node] the figure, or a node in it (palette.js)
  * @returns {import("./scale.js").Tint}
  */
-export function rankShade(rank, maxRank) {
+export function rankShade(rank, maxRank, node) {
   const top = Math.log(Math.max(maxRank, 10));
   const v = 1 - Math.log(rank) / top; // 1 for rank 1, 0 for the largest rank shown
-  return { rgb: cssRgb("--ecco-rank"), alpha: 0.06 + 0.94 * Math.max(0, v) };
+  return { rgb: cssRgb("--ecco-rank", node), alpha: 0.06 + 0.94 * Math.max(0, v) };
 }
 
 /**
@@ -90,7 +90,7 @@ export function rankHeatmap({ layers, columns, rank, p }, onFocus) {
       cellDetails.set(cell, details);
       rows[rows.length - 1].push(cell);
       cell.addEventListener("pointerenter", () => onFocus(details, cell));
-      requestAnimationFrame(() => paint(cell, rankShade(value, maxRank))); // once it is in the page
+      requestAnimationFrame(() => paint(cell, rankShade(value, maxRank, cell))); // once it is in the page
       cell.addEventListener("focus", () => onFocus(details, cell));
     });
   }
@@ -129,7 +129,7 @@ export function rankLegend(maxRank) {
     const swatch = document.createElement("span");
     swatch.className = "ecco-swatch";
     swatch.textContent = String(value);
-    requestAnimationFrame(() => paint(swatch, rankShade(value, maxRank)));
+    requestAnimationFrame(() => paint(swatch, rankShade(value, maxRank, swatch)));
     node.append(swatch);
   }
   return node;

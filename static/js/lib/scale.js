@@ -13,39 +13,43 @@ import { cssRgb } from "./palette.js";
 /**
  * The one-sided scale: 0 faint blue, 1 full blue.
  * @param {number} value clamped to [0, 1]
+ * @param {Node} [node] the figure (palette.js)
  * @returns {Tint}
  */
-export function sequential(value) {
+export function sequential(value, node) {
   const v = Math.max(0, Math.min(1, value));
-  return { rgb: cssRgb("--ecco-positive"), alpha: 0.08 + 0.92 * v };
+  return { rgb: cssRgb("--ecco-positive", node), alpha: 0.08 + 0.92 * v };
 }
 
 /**
  * The two-sided scale: blue for positive values, red for negative ones, fainter near 0.
  * @param {number} value clamped to [-1, 1]
+ * @param {Node} [node] the figure (palette.js)
  * @returns {Tint}
  */
-export function diverging(value) {
+export function diverging(value, node) {
   const v = Math.max(-1, Math.min(1, value));
-  return { rgb: cssRgb(v >= 0 ? "--ecco-positive" : "--ecco-negative"), alpha: 0.08 + 0.92 * Math.abs(v) };
+  return { rgb: cssRgb(v >= 0 ? "--ecco-positive" : "--ecco-negative", node), alpha: 0.08 + 0.92 * Math.abs(v) };
 }
 
 /**
  * The CSS gradient of sequential(), for its legend.
+ * @param {Node} [node] the figure (palette.js)
  * @returns {string}
  */
-export function sequentialGradient() {
-  const blue = cssRgb("--ecco-positive").join(",");
+export function sequentialGradient(node) {
+  const blue = cssRgb("--ecco-positive", node).join(",");
   return `linear-gradient(to right, rgba(${blue},0.08), rgba(${blue},1))`;
 }
 
 /**
  * The CSS gradient of diverging(), for its legend: red at -1, blue at 1.
+ * @param {Node} [node] the figure (palette.js)
  * @returns {string}
  */
-export function divergingGradient() {
-  const blue = cssRgb("--ecco-positive").join(",");
-  const red = cssRgb("--ecco-negative").join(",");
+export function divergingGradient(node) {
+  const blue = cssRgb("--ecco-positive", node).join(",");
+  const red = cssRgb("--ecco-negative", node).join(",");
   return `linear-gradient(to right, rgba(${red},1), rgba(${red},0.08), rgba(${blue},0.08), rgba(${blue},1))`;
 }
 

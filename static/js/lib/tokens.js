@@ -55,33 +55,3 @@ export function tokenNode(token, selectable = false) {
   if (token.newline) node.classList.add("has-newline");
   return node;
 }
-
-/**
- * Append a token's node to a line of running text (the newline is part of the token's text).
- * @param {Node} parent the line
- * @param {Node} node the token's node
- * @param {Token} token
- */
-export function appendToken(parent, node, token) {
-  void token;
-  parent.append(node);
-}
-
-
-/**
- * The figures' one keyboard model, past the arrow keys (lib/element.js moveFocus): Enter or
- * Space pins the focused item, Escape unpins.
- * @param {KeyboardEvent} event the key pressed
- * @returns {("pin"|"unpin"|null)} what the key asks for (its default is prevented)
- */
-export function pinKey(event) {
-  if (event.key === "Enter" || event.key === " ") {
-    event.preventDefault();
-    return "pin";
-  }
-  if (event.key === "Escape") {
-    event.preventDefault();
-    return "unpin";
-  }
-  return null;
-}
