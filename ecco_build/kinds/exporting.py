@@ -118,15 +118,17 @@ def legend(
     stops = "".join(f'<stop offset="{a}" stop-color="{theme.tint(colour, a)}"/>' for a in (0.06, 0.5, 1))
     gradient = f'<defs><linearGradient id="scale">{stops}</linearGradient></defs>'
     attrs = f'font-family="{SANS}" font-size="10" fill="{theme.muted}"'
+    # The title on its own line, the scale below it: a long title never runs into the labels.
+    row = y + 16
     parts = [
         gradient,
         f'<text x="{PAD}" y="{y + 10}" {attrs}>{text(title)}</text>',
-        f'<text x="{PAD + 150}" y="{y + 10}" {attrs} text-anchor="end">{text(low)}</text>',
-        f'<rect x="{PAD + 156}" y="{y + 1}" width="140" height="10" fill="url(#scale)" '
+        f'<text x="{PAD}" y="{row + 10}" {attrs}>{text(low)}</text>',
+        f'<rect x="{PAD + 36}" y="{row + 1}" width="140" height="10" fill="url(#scale)" '
         f'stroke="{theme.rule}"/>',
-        f'<text x="{PAD + 302}" y="{y + 10}" {attrs}>{text(high)}</text>',
+        f'<text x="{PAD + 182}" y="{row + 10}" {attrs}>{text(high)}</text>',
     ]
-    return parts, y + 22
+    return parts, row + 22
 
 
 def token_rows(

@@ -122,7 +122,9 @@ def chart(data: dict, meta: ExportMeta, theme: ExportTheme) -> dict:
         y=alt.Y("layer:N", sort=list(reversed(layers)), title="layer"),
     )
     scale = shade_scale(theme.palette.positive, theme, False, domain=[0, 1])
-    legend = alt.Legend(title="probability", orient="bottom", format=".0%")
+    legend = alt.Legend(
+        title="probability", orient="bottom", format=".0%", values=[0, 0.25, 0.5, 0.75, 1], gradientLength=240
+    )
     rect = base.mark_rect(stroke=theme.background, strokeWidth=2).encode(
         color=alt.Color("p:Q", scale=scale, legend=legend)
     )
