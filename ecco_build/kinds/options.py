@@ -21,7 +21,14 @@ LABEL = Option("label", str, "", "Figure label for cross-references, e.g. fig-br
 WIDTH = Option(
     "width", "choice", "body", "Layout width of the figure.", ("body", "page", "screen"), result=False
 )
-PRESENTATION = (LABEL, WIDTH)
+LINK = Option(
+    "link",
+    bool,
+    True,
+    "Share the selected output token with the article's other figures on the same prompt and model.",
+    result=False,
+)
+PRESENTATION = (LABEL, WIDTH, LINK)
 
 GENERATION = (
     Option("max_new_tokens", int, 16, "Number of tokens to generate.", minimum=1, maximum=1024),
@@ -73,6 +80,7 @@ class Common:
     prompt: str
     label: str
     width: str
+    link: bool
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ templates or as JSON inside <script type="application/json"> with <, > and & esc
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +63,23 @@ def script_json(text: str) -> Markup:
     return Markup(text)
 
 
+def linked(data: dict[str, Any]) -> dict[str, str] | None:
+    """What links a figure to the article's others (static/js/linked.js): a key of its model and
+    prompt tokens, and its output token ids, so that output k is linked only where both figures
+    have the same token there. None for a figure with no output tokens."""
+    result = data["result"]
+    tokens, prompt_length = result.get("tokens"), result.get("prompt_length")
+    if not isinstance(tokens, list) or not isinstance(prompt_length, int) or prompt_length >= len(tokens):
+        return None
+    ids = [token["id"] for token in tokens]
+    model = data["model"]
+    seed = json.dumps([model.get("name"), model.get("fingerprint"), ids[:prompt_length]])
+    return {
+        "key": hashlib.sha256(seed.encode()).hexdigest()[:16],
+        "outputs": " ".join(map(str, ids[prompt_length:])),
+    }
+
+
 def render_figure(
     env: Environment,
     directive: Directive,
@@ -88,6 +107,7 @@ def render_figure(
         "width": directive.options.get("width", "body"),
         "where": directive.where,
         "caption": Markup(placed.caption),
+        "link": linked(data) if directive.options.get("link", True) else None,
     }
     html = env.get_template(kind.template).render(
         figure=figure,

@@ -132,6 +132,7 @@ def test_template_renders_a_stored_result(kind):
         "width": "body",
         "where": "articles/a.md:1",
         "caption": "",
+        "link": None,
     }
     options = {**kind.defaults(**kind.example), **data["options"]}
     html = (
