@@ -40,19 +40,31 @@ function nodeFor(figure, index) {
 }
 
 /**
- * Pin output `index` in every other figure linked to `figure` that has the same token there.
- * @param {HTMLElement} figure the figure whose output token was pinned
- * @param {number} index
+ * The pinned output node of a figure, if any.
+ * @param {Element} figure
+ * @returns {HTMLElement | null}
  */
-function follow(figure, index) {
+function pinnedIn(figure) {
+  return figure.querySelector('[aria-pressed="true"][data-step], td[aria-selected="true"][data-column]');
+}
+
+/**
+ * Pin (or, with `pin` false, unpin) output `index` in every other figure linked to `figure`
+ * that has the same token there, by the figure's own click handling, as a reader's click would.
+ * @param {HTMLElement} figure the figure whose output token was pinned or unpinned
+ * @param {number} index
+ * @param {boolean} pin
+ */
+function follow(figure, index, pin) {
   const token = figure.dataset.outputs.split(" ")[index];
   for (const other of document.querySelectorAll(`.ecco-figure[data-link="${figure.dataset.link}"]`)) {
     if (other === figure || other.dataset.outputs.split(" ")[index] !== token) continue;
-    const node = nodeFor(other, index);
-    if (!node || isPinned(node)) continue;
+    const pinned = pinnedIn(other);
+    const node = pin ? nodeFor(other, index) : pinned;
+    if (!node || (pin ? isPinned(node) : outputIndex(node) !== index)) continue;
     linking = true;
     try {
-      node.click(); // the figure's own pin, as a reader's click would do it
+      node.click(); // a click on an unpinned node pins it, on the pinned one unpins it
     } finally {
       linking = false;
     }
@@ -68,12 +80,30 @@ function passOn(target) {
   const node = target.closest(SELECTABLE);
   const figure = node?.closest(".ecco-figure[data-link]");
   if (!node || !figure) return;
+  const index = outputIndex(/** @type {HTMLElement} */ (node));
+  setTimeout(() => follow(/** @type {HTMLElement} */ (figure), index, isPinned(node)), 0);
+}
+
+/**
+ * Escape unpins whatever its figure had pinned (not necessarily the focused node): note that
+ * node before the figure handles the key, and unpin its index in the linked figures after.
+ * @param {EventTarget | null} target
+ */
+function onEscape(target) {
+  const figure = target instanceof Element ? target.closest(".ecco-figure[data-link]") : null;
+  const pinned = figure ? pinnedIn(figure) : null;
+  if (linking || !figure || !pinned) return;
   setTimeout(() => {
-    if (isPinned(node)) follow(/** @type {HTMLElement} */ (figure), outputIndex(/** @type {HTMLElement} */ (node)));
+    if (!isPinned(pinned)) follow(/** @type {HTMLElement} */ (figure), outputIndex(pinned), false);
   }, 0);
 }
 
 document.addEventListener("click", (event) => passOn(event.target));
-document.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" || event.key === " ") passOn(event.target);
-});
+document.addEventListener(
+  "keydown",
+  (event) => {
+    if (event.key === "Enter" || event.key === " ") passOn(event.target);
+    if (event.key === "Escape") onEscape(event.target);
+  },
+  true, // before the figure's own handler, so Escape sees what was pinned
+);

@@ -62,6 +62,12 @@ def test_keyboard_and_touch_link_too(example):
         step.focus()
         page.keyboard.press("Enter")
         page.wait_for_function(f"() => JSON.stringify(({PINNED})()) === '[1,1,1]'")
+        page.keyboard.press("Escape")  # unpinning is linked too
+        page.wait_for_function(f"() => JSON.stringify(({PINNED})()) === '[null,null,null]'")
+        step.tap()
+        page.wait_for_function(f"() => JSON.stringify(({PINNED})()) === '[1,1,1]'")
+        step.tap()  # the pinned token again unpins it, everywhere
+        page.wait_for_function(f"() => JSON.stringify(({PINNED})()) === '[null,null,null]'")
         assert page.errors == []
 
 
