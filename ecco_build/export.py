@@ -11,12 +11,12 @@ ecco-build did not write (unless forced) nor into the site's sources.
 from __future__ import annotations
 
 import logging
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecco_build.atomic import write_atomically
 from ecco_build.build import template_errors, validated
 from ecco_build.config import SiteConfig
 from ecco_build.document.articles import Article
@@ -189,15 +189,6 @@ def megabytes(size: int) -> str:
 def write_file(target: Path, data: bytes) -> None:
     """Atomically: a temporary file beside the target, then a rename."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data)
     except OSError as exc:
         raise EccoBuildError(f"cannot write {target}: {exc.strerror or exc}") from None

@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ecco_build import contain
+from ecco_build.atomic import write_atomically
 from ecco_build.envelope import check_result
 from ecco_build.errors import EccoBuildError, clip, display_path
 from ecco_build.plan import Job
@@ -93,7 +92,7 @@ class DataStore:
     def save(self, job: Job, data: dict[str, Any]) -> Path:
         path = self.path(job)
         try:
-            self._write(path, dumps(data))
+            write_atomically(path, dumps(data))
         except OSError as exc:
             shown = display_path(path, self.root)
             raise EccoBuildError(
@@ -101,17 +100,3 @@ class DataStore:
                 "writable folder (computed results are stored there, to be committed)"
             ) from None
         return path
-
-    def _write(self, path: Path, text: str) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp makes 0600; data files are meant to be shared
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise

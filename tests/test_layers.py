@@ -22,6 +22,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
         "base": (
             "__init__",
             "errors",
+            "atomic",
             "fields",
             "urls",
             "safe_yaml",

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ecco_build.atomic import write_atomically
 from ecco_build.config import ModelConfig, SiteConfig
 from ecco_build.errors import EccoBuildError, clip, display_path
 from ecco_build.models import families, hub
@@ -116,16 +115,7 @@ def write_lock(config: SiteConfig, entries: dict[str, LockedModel]) -> bool:
     text = lock_text(entries)
     if (not entries and not path.exists()) or (path.is_file() and path.read_text("utf-8") == text):
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{LOCK_NAME}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text)
     return True
 
 

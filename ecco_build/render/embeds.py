@@ -17,7 +17,6 @@ import re
 import struct
 from dataclasses import dataclass
 from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +28,7 @@ from ecco_build.config import SiteConfig
 from ecco_build.document.articles import Article, Directive
 from ecco_build.kinds.registry import KINDS
 from ecco_build.render.figure_files import FigureFiles
-from ecco_build.render.figures import Page, Placed, render_figure
+from ecco_build.render.figures import Page, Placed, plain_text, render_figure
 
 # Chart-like kinds: their exports include a Vega-Lite spec (FigureFiles.chart_spec).
 CHART_KINDS = frozenset({"rankings", "rankings-watch", "layer-predictions", "factors"})
@@ -66,20 +65,8 @@ class Panel:
 
 def caption_text(caption_html: str) -> str:
     """The caption's text, whitespace collapsed, clipped to TITLE_LIMIT characters."""
-    parser = _Text()
-    parser.feed(caption_html)
-    parser.close()
-    text = " ".join("".join(parser.parts).split())
+    text = plain_text(caption_html)
     return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1].rstrip() + "…"
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
 
 
 def figure_title(placed: Placed) -> str:

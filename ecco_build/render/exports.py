@@ -18,7 +18,6 @@ import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from ecco_build.errors import EccoBuildError, clip
 from ecco_build.kinds.exporting import THEMES, ExportMeta
 from ecco_build.kinds.registry import KINDS
 from ecco_build.render.figure_files import FigureFiles
+from ecco_build.render.figures import plain_text
 from ecco_build.store import dumps
 
 MANIFEST = ".ecco-build-exports.json"
@@ -64,21 +64,9 @@ def export_job(slug: str, figure_id: str, number: int, caption_html: str, data: 
     return ExportJob(FigureFiles(slug, figure_id), data, ExportMeta(number, excerpt(caption_html), credit))
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
 def excerpt(html: str, limit: int = 160) -> str:
     """The plain text of a rendered caption, whitespace collapsed, cut at a word to `limit`."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    text = " ".join("".join(parser.parts).split())
+    text = plain_text(html)
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 from jinja2 import Environment
@@ -55,6 +56,23 @@ class Placed:
     number: int  # "Figure 3"
     id: str  # the <figure>'s id, e.g. "fig-3" or the author's label
     caption: str  # the caption, rendered to HTML
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(html: str) -> str:
+    """The text of rendered HTML (a caption), entities decoded, whitespace collapsed."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def script_json(text: str) -> Markup:
