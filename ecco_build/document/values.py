@@ -91,6 +91,8 @@ def check(article: Article, tokens: list[Token], problems: list[Problem]) -> Non
 def _label_problem(reference: Reference, labels: set[str]) -> str | None:
     if reference.label in labels:
         return None
+    if not labels:
+        return "this article has no analysis figure to read from; give the directive a :label:"
     hint = did_you_mean(reference.label, labels)
     return f'no analysis figure "{clip(reference.label)}" in this article; {hint}'
 

@@ -98,3 +98,13 @@ def test_a_pointer_past_the_result_is_located_and_the_site_is_kept(make_site):
         "/steps/9: the list has 2 entries (indices 0 to 1)"
     )
     assert (site / "_site" / "a" / "index.html").read_text() == before
+
+
+def test_a_role_in_an_article_without_figures_says_so(make_site):
+    site = make_site({"a.md": "---\ntitle: T\n---\nSee {value}`fig-x:/p:percent`.\n"})
+    with pytest.raises(ArticleErrors) as exc:
+        check(site)
+    assert str(exc.value).splitlines()[0] == (
+        "articles/a.md:4: {value}: this article has no analysis figure to read from; give the "
+        "directive a :label:"
+    )
