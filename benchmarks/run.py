@@ -4,6 +4,7 @@ Ecco and inseq use, on random-weight models of real shapes. Prints one table.
     python -m benchmarks.run                 # CPU workloads (GPT-2-small shape, 30 + 20 tokens)
     python -m benchmarks.run --only lens     # one workload
     python -m benchmarks.run --device cuda --prompt 256 --output 50   # on a GPU
+    python -m benchmarks.run --only in-memory offloaded   # peak memory, whole vs offloaded
 
 Each workload runs in a fresh process (so peak RSS is its own): one warm-up, then the median of
 --repeats timed runs for ours and for the baseline, measured in the same process and run.
@@ -284,16 +285,119 @@ def finish(row: dict, ours_t: float, base_t: float | None, flops: float | None, 
     return row
 
 
+def saved_model(shape_name: str) -> str:
+    """The random model of `shape_name` saved as a model folder (safetensors and the demo
+    tokenizer), made once in a temporary folder; the offload rows load it from there."""
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.gettempdir()) / f"ecco-bench-{shape_name}"
+    if not (folder / "model.safetensors").is_file():
+        lm = make_model(SHAPES[shape_name], "cpu")
+        lm.model.save_pretrained(folder)
+        lm.tokenizer.save_pretrained(folder)
+    return str(folder)
+
+
+def offload_workload(name: str, args: dict) -> list[dict]:
+    """Gradient × input and the lens (rankings) with the model loaded whole ("in-memory") or
+    split by accelerate ("offloaded": max_memory of a quarter of the weights for the CPU, and on
+    a GPU for GPU 0, the rest on disk), each in its own process: the peak RSS (and the CUDA
+    peak on a GPU) of the whole process, loading included, side by side."""
+    from pathlib import Path
+
+    from ecco_build.analyses import rankings, saliency
+    from ecco_build.models import loader
+    from ecco_build.models.placement import Placement
+
+    device, folder = args["device"], Path(args["model_folder"])
+    weights = sum(p.stat().st_size for p in folder.glob("*.safetensors"))
+    where = None
+    if name == "offloaded":
+        budget = {"cpu": weights // 4} if device == "cpu" else {0: weights // 4, "cpu": weights // 4}
+        where = Placement("auto", tuple(budget.items()), folder.parent / f"{folder.name}-offload")
+    lm = loader.load(
+        loader.ModelRef("bench", str(folder), folder, None, "", "float32", placement=where), device
+    )
+    ids, prompt = texts(lm, args["prompt"], args["output"])
+    sal_opts = options_of("saliency", method=["gradient_x_input"])
+    prompt_text, target = lm.tokenizer.decode(ids[:prompt]), lm.tokenizer.decode(ids[prompt:])
+    lens_opts = options_of("rankings", prompt=prompt_text, target=target)
+
+    def ours():
+        lm.memo.clear()
+        rankings.compute(lm, lens_opts)
+        return saliency.attribute(lm, ids, prompt, sal_opts)
+
+    # Each analysis once, alone, for its peak anonymous memory: forward only (the lens), and
+    # with a backward (gradient × input), which keeps what it saved of each layer until it has
+    # passed that layer.
+    with AnonymousPeak() as lens_peak:
+        lm.memo.clear()
+        rankings.compute(lm, lens_opts)
+    with AnonymousPeak() as grad_peak:
+        saliency.attribute(lm, ids, prompt, sal_opts)
+    ours_t, _ = timed(ours, args["repeats"])
+    placed = getattr(lm.model, "hf_device_map", {})
+    counts = {d: list(map(str, placed.values())).count(d) for d in sorted(set(map(str, placed.values())))}
+    note = ", ".join(f"{c} module(s) on {d}" for d, c in counts.items()) or "whole model on " + device
+    note += f"; peak anonymous MB: lens {lens_peak.peak / 2**20:.0f}, G×I {grad_peak.peak / 2**20:.0f}"
+    if device.startswith("cuda"):
+        import torch
+
+        note += f"; CUDA peak {torch.cuda.max_memory_allocated() / 2**30:.2f} GB"
+    return [finish({"workload": f"G×I + lens, {name}", "note": note}, ours_t, None, None, device)]
+
+
+class AnonymousPeak:
+    """The peak of RssAnon (/proc/self/status, Linux), sampled every 5 ms on a thread. Peak RSS
+    also counts the pages of memory-mapped weight files, which offloaded layers are read from
+    and the kernel can drop; anonymous memory is what the process itself holds."""
+
+    def __enter__(self):
+        import threading
+
+        self.peak, self.done = 0, threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def sample(self) -> None:
+        while not self.done.wait(0.005):
+            try:
+                with open("/proc/self/status") as status:
+                    line = next(x for x in status if x.startswith("RssAnon:"))
+            except (OSError, StopIteration):
+                return
+            self.peak = max(self.peak, int(line.split()[1]) * 1024)
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        self.thread.join()
+
+
 def run_isolated(name: str, args: dict) -> list[dict]:
+    if name in OFFLOAD_WORKLOADS:
+        with mp.get_context("spawn").Pool(1) as pool:  # made apart: its RSS is not the rows'
+            args = {**args, "model_folder": pool.apply(saved_model, (args["shape"],))}
+    chosen = (
+        site_workload
+        if name in SITE_WORKLOADS
+        else offload_workload
+        if name in OFFLOAD_WORKLOADS
+        else workload
+    )
     with mp.get_context("spawn").Pool(1) as pool:
-        return pool.apply(site_workload if name in SITE_WORKLOADS else workload, (name, args))
+        return pool.apply(chosen, (name, args))
 
 
 MODEL_WORKLOADS = ("integrated-gradients", "gradient-x-input", "lens", "factors", "generate", "article")
 # The issue's CPU targets: ratio to the baseline (and, for IG, a worst delta no worse than it).
 CPU_TARGETS = {"IG, 50 steps": 3, "IG, adaptive": 3, "gradient-x-input": 3, "lens": 30}
 SITE_WORKLOADS = ("rebuild", "prose-edit", "site-200", "exports")
-WORKLOADS = MODEL_WORKLOADS + SITE_WORKLOADS
+# Placement (issue 20): the same analyses with the model whole in memory and offloaded.
+OFFLOAD_WORKLOADS = ("in-memory", "offloaded")
+WORKLOADS = MODEL_WORKLOADS + OFFLOAD_WORKLOADS + SITE_WORKLOADS
 
 
 def site_workload(name: str, args: dict) -> list[dict]:

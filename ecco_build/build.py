@@ -26,6 +26,7 @@ from ecco_build.render.exports import Exports
 from ecco_build.render.pages import Renderer
 from ecco_build.render.theme import copy_static, environment, theme_dir
 from ecco_build.run import RunStats, run_jobs
+from ecco_build.shard import Shard
 from ecco_build.store import DataStore
 from ecco_build.validate import Validated, validate
 
@@ -135,6 +136,45 @@ def build(
         time.perf_counter() - start,
         rendered,
     )
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    shard: Shard
+    jobs: int  # this shard's share of the site's jobs
+    total: int  # every job of the site
+    reused: int
+    computed: int
+    models_loaded: tuple[str, ...]
+    seconds: float
+
+
+def build_shard(
+    site_dir: Path,
+    shard: Shard,
+    device: str | None = None,
+    recompute: bool = False,
+    relock: bool = False,
+) -> ShardResult:
+    """`build --shard I/N`: compute the missing results of this shard's share of the jobs (by
+    key, shard.py) into the data folder, and render nothing, even for 1/1: a shard build is the
+    compute step of a split build, whose data folders are merged and then rendered by one
+    `build` (which finds every result present and loads no model). The lock is written for
+    every model of the site, as a full build writes it, so the shards' locks are identical."""
+    start = time.perf_counter()
+    config, checked = validated(site_dir, None, relock)
+    planned = plan(checked)
+    unique = {job.key: job for job in planned.jobs.values()}
+    mine = shard.select(unique.values())
+    stats = RunStats()
+    store = DataStore(config.data_path, config.root)
+    where = planned.places(checked.articles)
+    run_jobs(mine, store, device or config.device, recompute=recompute, where=where, stats=stats)
+    if checked.info is not None:
+        write_lock(config, checked.info.lock_entries({job.model.alias for job in unique.values()}))
+    seconds = time.perf_counter() - start
+    models = tuple(stats.models_loaded)
+    return ShardResult(shard, len(mine), len(unique), stats.reused, stats.computed, models, seconds)
 
 
 def _stale_warning(config: SiteConfig, planned: Plan) -> list[str]:

@@ -73,6 +73,13 @@ def main(verbose: bool) -> None:
     help="Use the models as they are now: results whose model changed since data/models.lock "
     "was written are recomputed, and the lock is rewritten.",
 )
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Compute only share I of N of the missing results (chosen by job key) into the data "
+    "folder, and render nothing: run 1/N … N/N on N machines, copy their data folders together, "
+    "then run build without --shard to render.",
+)
 def build(
     site_dir: Path,
     out: Path | None,
@@ -81,6 +88,7 @@ def build(
     recompute: bool,
     base_url: str | None,
     relock: bool,
+    shard: str | None,
 ) -> None:
     """Build the site in SITE_DIR (default: the current folder).
 
@@ -90,6 +98,10 @@ def build(
     """
     from ecco_build.build import build as run_build
 
+    if shard is not None:
+        build_shard(site_dir, shard, out, device, recompute, relock)
+        return
+
     result = run_build(
         site_dir, out=out, device=device, strict=strict, recompute=recompute, base_url=base_url, relock=relock
     )
@@ -97,6 +109,29 @@ def build(
     click.echo(
         f"built {result.pages} pages into {result.out} in {result.seconds:.1f} s "
         f"({result.reused} results reused, {result.computed} computed{models}; {result.pages_note})"
+    )
+
+
+def build_shard(
+    site_dir: Path, text: str, out: Path | None, device: str | None, recompute: bool, relock: bool
+) -> None:
+    """`build --shard I/N`: this machine's share of the missing results, into the data folder."""
+    from ecco_build.build import build_shard as run_shard
+    from ecco_build.errors import EccoBuildError
+    from ecco_build.shard import parse_shard
+
+    shard = parse_shard(text)
+    if out is not None:
+        raise EccoBuildError(
+            "--shard writes the data folder only and renders no pages, so --out has nothing to do; "
+            "pass --out to the final build (without --shard) instead"
+        )
+    result = run_shard(site_dir, shard, device=device, recompute=recompute, relock=relock)
+    models = f"loaded {', '.join(result.models_loaded)}" if result.models_loaded else "loaded no model"
+    click.echo(
+        f"shard {result.shard}: {result.jobs} of {result.total} results are this shard's "
+        f"({result.reused} reused, {result.computed} computed, {models}) in {result.seconds:.1f} s; "
+        "nothing rendered: copy the shards' data folders together, then run ecco-build build"
     )
 
 

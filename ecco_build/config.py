@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from ecco_build import contain, fields, urls
+from ecco_build import config_check, contain, fields, urls
 from ecco_build.config_check import CHOOSE, Checker
 from ecco_build.errors import ConfigError, Problem, clip, did_you_mean
 from ecco_build.toml_lines import key_lines, parse, read_text
@@ -24,10 +24,11 @@ DEVICES = ("auto", "cpu", "cuda")
 CITATION_STYLES = ("numbered", "author-year")
 
 
-def key(default: Any, doc: str, check: fields.Check | None = None) -> Any:
+def key(default: Any, doc: str, check: fields.Check | None = None, tables: bool = False) -> Any:
     """A site.toml key: its default (which gives its type), what it means, and any further rule
-    its value must pass (a shared `fields` validator)."""
-    metadata = {"doc": doc, "check": check}
+    its value must pass (a shared `fields` validator). `tables`: the key also takes an inline
+    table, and its check judges the type itself."""
+    metadata = {"doc": doc, "check": check, "tables": tables}
     if isinstance(default, (list, dict)):
         return field(default_factory=lambda: type(default)(default), metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -51,6 +52,28 @@ class ModelConfig:
         "On CUDA, let float32 matrix products use TensorFloat-32 (several times faster on "
         "A100/H100-class GPUs, 10-bit mantissas: integrated gradients complete less exactly, "
         "which the figure notes report). Off by default; no effect on CPU.",
+    )
+    device_map: str | dict = key(
+        "",
+        "Split the model across devices or offload part of it, through accelerate: "
+        '"auto", "balanced", "balanced_low_0", "sequential", or an inline table of module '
+        'name → device (a GPU index, "cpu" or "disk"), e.g. {"model.layers.0" = 0, "lm_head" = '
+        "\"cpu\"}. Unset: the whole model on the build's device. Not part of results' keys.",
+        config_check.device_map,
+        tables=True,
+    )
+    max_memory: dict = key(
+        {},
+        'With device_map: the most memory each device may hold, e.g. {"0" = "20GiB", "cpu" = '
+        '"64GiB"} (devices: "cpu" or GPU indices as text; sizes such as "2GiB" or "500MB").',
+        config_check.max_memory,
+        tables=True,
+    )
+    offload_folder: str = key(
+        "",
+        "With device_map: where weights offloaded to disk are written when they cannot be read "
+        "in place from the checkpoint (safetensors weights are), a folder relative to the site "
+        "(not the data or output folder; created when needed). Add it to .gitignore.",
     )
 
 
@@ -211,6 +234,8 @@ def _check_values(checker: Checker, config: SiteConfig, table: dict[str, Any]) -
         if not model.source:
             where = ("models", alias, "source") if "source" in table["models"][alias] else ("models", alias)
             checker.fail(f'[models.{clip(alias)}] needs a source (e.g. source = "builtin:demo")', *where)
+    for alias in config.models:
+        _check_placement(checker, config, alias, table["models"][alias])
     aliases = table.get("models") if isinstance(table.get("models"), dict) else {}
     if config.default_model and config.default_model not in aliases:
         hint = did_you_mean(config.default_model, aliases) if aliases else "site.toml defines no models"
@@ -218,6 +243,38 @@ def _check_values(checker: Checker, config: SiteConfig, table: dict[str, Any]) -
             f'default_model "{clip(config.default_model)}" is not a [models.*] alias; {hint}',
             "default_model",
         )
+
+
+def _check_placement(checker: Checker, config: SiteConfig, alias: str, given: dict[str, Any]) -> None:
+    """max_memory and offload_folder only with a device_map; the offload folder inside the
+    site, and outside its data and output folders (offloaded weights are not results or pages)."""
+    model = config.models[alias]
+    for name in ("max_memory", "offload_folder"):
+        if getattr(model, name) and "device_map" not in given:
+            checker.fail(
+                f'[models.{clip(alias)}] {name} needs a device_map (e.g. device_map = "auto")',
+                *("models", alias, name),
+            )
+    folder = model.offload_folder
+    if not folder:
+        return
+    root = Path(checker.path).parent.resolve()  # config.root is set once every check passed
+    real = (root / folder).resolve()
+    folders = (("data", config.data_dir), ("output", config.out_dir))
+    inside = [what for what, path in folders if contain.is_inside(real, (root / path).resolve())]
+    if _leaves_site(folder):
+        why = "no absolute path, no .."
+    elif not contain.is_inside(real, root) or real == root:
+        why = "it resolves outside the site" if real != root else "it is the site folder itself"
+    elif inside:
+        why = f"it is in the {inside[0]} folder"
+    else:
+        return
+    checker.fail(
+        f"[models.{clip(alias)}] offload_folder must be a folder inside the site, outside its data "
+        f'and output folders, such as "offload", not "{clip(folder)}" ({why})',
+        *("models", alias, "offload_folder"),
+    )
 
 
 def _leaves_site(value: str) -> bool:

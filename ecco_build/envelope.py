@@ -32,7 +32,11 @@ class ModelRecord(TypedDict):
 
 class Provenance(TypedDict):
     """How a result was computed: the ecco_build, torch and transformers versions, the device
-    and dtype, and seconds (≥ 0) of compute."""
+    and dtype, and seconds (≥ 0) of compute. Results computed since placement and memory-aware
+    batching (issue 20) add peak_memory_mb (the job's peak, ≥ 0) and peak_memory_measure (how it
+    was measured: "cuda max_memory_allocated", summed over the model's GPUs, or "ru_maxrss
+    growth", a lower bound on CPU), and device_map ({module: device}) for a model split over
+    devices."""
 
     ecco_build: str
     torch: str
@@ -40,6 +44,9 @@ class Provenance(TypedDict):
     device: str
     dtype: str
     seconds: float
+    peak_memory_mb: NotRequired[float]
+    peak_memory_measure: NotRequired[str]
+    device_map: NotRequired[dict[str, str]]
 
 
 class StoredResult(TypedDict):

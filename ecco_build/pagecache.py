@@ -11,6 +11,7 @@ sitemap are always rendered: they list every article and cost little.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -90,11 +91,16 @@ class PageCache:
         shutil.copytree(folder, self.stage / article.slug, dirs_exist_ok=True)
         if embeds.is_dir():
             shutil.copytree(embeds, self.stage / "embed" / article.slug, dirs_exist_ok=True)
-        for job in jobs:  # results too large to inline live in data/, named by their job key
-            data = self.previous / "data" / job.filename
-            if data.is_file() and not data.is_symlink():
-                (self.stage / "data").mkdir(exist_ok=True)
-                shutil.copyfile(data, self.stage / "data" / job.filename)
+        for job in jobs:  # every figure's page form lives in data/, named by its job key
+            stem = job.filename.removesuffix(".json")  # and its parts: <stem>.<part>.json
+            for data in (self.previous / "data").glob(f"{glob.escape(stem)}*.json"):
+                if (
+                    data.is_file()
+                    and not data.is_symlink()
+                    and data.name.startswith((job.filename, f"{stem}."))
+                ):
+                    (self.stage / "data").mkdir(exist_ok=True)
+                    shutil.copyfile(data, self.stage / "data" / data.name)
         return True
 
     def save(self) -> None:

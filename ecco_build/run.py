@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -90,16 +91,16 @@ def _compute_group(
     group: list[Job], store: DataStore, device: str, where: dict[str, str]
 ) -> dict[str, dict[str, Any]]:
     """Load the group's model once, compute and store each of its jobs; results by job key."""
-    from ecco_build.models import loader
+    from ecco_build.models import loader, placement
 
     ref = group[0].model
     try:
-        lm = loader.load(ref, loader.pick_device(device))
+        lm = loader.load(ref, placement.pick_device(device))
     except ModelLoadError as exc:
         places = ", ".join(where.get(j.key, j.kind) for j in group)
         raise ModelLoadError(f"{places}: {unavailable(group, store)} and {exc}") from None
     results = {}
-    with loader.matmul_precision(ref):
+    with placement.matmul_precision(ref):
         for job in group:
             place = where.get(job.key, job.kind)
             results[job.key] = compute_job(job, lm, place)
@@ -131,25 +132,71 @@ def check_requires(kind: Kind, lm: Any) -> None:
         raise EccoBuildError(f"{kind.name} needs a causal (text-generating) model")
 
 
-def provenance(lm: Any, seconds: float) -> dict[str, Any]:
-    """How a result was computed: the software, the device and dtype, and how long it took."""
+def provenance(lm: Any, seconds: float, peak: dict[str, Any] | None = None) -> dict[str, Any]:
+    """How a result was computed: the software, the device (the input's) and dtype, how long it
+    took, its peak memory (PeakMemory), and for a split model where each module ran."""
     import torch
     import transformers
 
-    return {
+    found = {
         "ecco_build": __version__,
         "torch": torch.__version__,
         "transformers": transformers.__version__,
         "device": lm.device,
         "dtype": lm.dtype,
         "seconds": seconds,
+        **(peak or {}),
     }
+    device_map = getattr(getattr(lm, "model", None), "hf_device_map", None)
+    if device_map:
+        found["device_map"] = {name: str(device) for name, device in device_map.items()}
+    return found
+
+
+class PeakMemory:
+    """The peak memory of one job, in MB. On CUDA: torch.cuda.max_memory_allocated, summed over
+    the CUDA devices holding the model (their peaks are reset when the job starts). On the CPU:
+    how much the process's peak resident set (getrusage ru_maxrss) grew during the job, a lower
+    bound (0 when an earlier job of the same build had already peaked higher)."""
+
+    def __init__(self, lm: Any) -> None:
+        import torch
+
+        devices = getattr(lm, "devices", ()) or (str(lm.device),)
+        self.cuda = [d for d in devices if d.startswith("cuda")]
+        for device in self.cuda:
+            torch.cuda.reset_peak_memory_stats(device)
+        self.start = _max_rss()
+
+    def record(self) -> dict[str, Any]:
+        import torch
+
+        if self.cuda:
+            peak = sum(torch.cuda.max_memory_allocated(d) for d in self.cuda) / 2**20
+            return {"peak_memory_mb": peak, "peak_memory_measure": "cuda max_memory_allocated"}
+        if self.start is None:
+            return {}
+        return {
+            "peak_memory_mb": (_max_rss() - self.start) / 2**20,
+            "peak_memory_measure": "ru_maxrss growth",
+        }
+
+
+def _max_rss() -> int | None:
+    """The process's peak resident set in bytes (Linux reports KiB, macOS bytes); None without
+    `resource` (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
 
 
 def compute_job(job: Job, lm: Any, where: str) -> dict[str, Any]:
     kind = KINDS[job.kind]
     log.info("%s: computing %s with %s", where, job.kind, job.model.alias)
     start = time.perf_counter()
+    peak = PeakMemory(lm)
     try:
         check_requires(kind, lm)
         # A job keeps only the options that change the result; the others (model, label,
@@ -165,7 +212,7 @@ def compute_job(job: Job, lm: Any, where: str) -> dict[str, Any]:
             "key": job.key,
             "model": {**job.identity["model"], "alias": job.model.alias, "type": lm.model_type},
             "options": job.options,
-            "provenance": provenance(lm, seconds),
+            "provenance": provenance(lm, seconds, peak.record()),
             "result": result,
         }
     )

@@ -1,14 +1,19 @@
-"""Train the demo model that ships with ecco-build: a small GPT-2 code model.
+"""Train the demo models that ship with ecco-build: small code models.
 
 The corpus is the Python standard library sources of the interpreter running this
 script (PSF-licensed text), without its test suites. A byte-level BPE tokenizer is
-trained with the `tokenizers` library, then a GPT-2-architecture model from scratch.
+trained with the `tokenizers` library (or reused from a shipped model with `--tokenizer`),
+then a model from scratch: GPT-2 (`--architecture gpt2`: LayerNorm, learned positions,
+GELU MLP) or Llama (`--architecture llama`: RMSNorm, rotary positions, SwiGLU MLP, its
+hidden width chosen so that the parameter count matches the GPT-2 model's).
 Everything is seeded, and the corpus file list is hashed into the model card data so
 that a rerun on the same interpreter reproduces the same model.
 
 This is a one-time step, never part of CI or of `ecco-build build`:
 
-    python scripts/train_demo_model.py --out ecco_build/models/demo --steps 3000
+    python scripts/train_demo_model.py --out ecco_build/models/demo --steps 2000
+    python scripts/train_demo_model.py --out ecco_build/models/demo-llama --steps 2000 \
+        --architecture llama --tokenizer ecco_build/models/demo
 
 Files are held out by a hash of their path (about 3%); `scripts/evaluate_demo_model.py`
 measures the quality gates on them.
@@ -30,7 +35,14 @@ from pathlib import Path
 
 import torch
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
-from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+from transformers import (
+    AutoTokenizer,
+    GPT2Config,
+    GPT2LMHeadModel,
+    LlamaConfig,
+    LlamaForCausalLM,
+    PreTrainedTokenizerFast,
+)
 
 log = logging.getLogger("train_demo_model")
 
@@ -98,6 +110,45 @@ def learning_rate(step: int, steps: int, peak: float, warmup: int) -> float:
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def swiglu_width(width: int) -> int:
+    """The SwiGLU hidden width whose three matrices hold as many weights as GPT-2's two
+    (width x 4 width), rounded to a multiple of 8."""
+    return int(round(8 * width / 3 / 8)) * 8
+
+
+def build_model(args: argparse.Namespace, tokenizer: PreTrainedTokenizerFast) -> torch.nn.Module:
+    ids = dict(
+        vocab_size=len(tokenizer),
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+    )
+    if args.architecture == "llama":
+        config = LlamaConfig(
+            hidden_size=args.width,
+            intermediate_size=swiglu_width(args.width),
+            num_hidden_layers=args.layers,
+            num_attention_heads=args.heads,
+            num_key_value_heads=args.kv_heads or args.heads,
+            max_position_embeddings=args.context,
+            tie_word_embeddings=True,
+            attention_dropout=0.0,
+            **ids,
+        )
+        return LlamaForCausalLM(config)
+    config = GPT2Config(
+        n_positions=args.context,
+        n_embd=args.width,
+        n_layer=args.layers,
+        n_head=args.heads,
+        resid_pdrop=0.0,
+        embd_pdrop=0.0,
+        attn_pdrop=0.0,
+        **ids,
+    )
+    return GPT2LMHeadModel(config)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=Path("ecco_build/models/demo"))
@@ -110,6 +161,11 @@ def main() -> None:
     parser.add_argument("--vocab", type=int, default=4096)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--architecture", choices=("gpt2", "llama"), default="gpt2")
+    parser.add_argument(
+        "--kv-heads", type=int, default=0, help="llama: key/value heads (0: as many as heads)"
+    )
+    parser.add_argument("--tokenizer", type=Path, help="reuse this model folder's tokenizer")
     parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -130,24 +186,14 @@ def main() -> None:
             train_texts.append(text)
     log.info("corpus: %d training files, %d held out", len(train_texts), len(held_files))
 
-    tokenizer = train_tokenizer(train_texts, args.vocab)
+    if args.tokenizer:
+        tokenizer = AutoTokenizer.from_pretrained(args.tokenizer)
+    else:
+        tokenizer = train_tokenizer(train_texts, args.vocab)
     data = encode_corpus(tokenizer, train_texts)
     log.info("corpus: %d tokens", data.numel())
 
-    config = GPT2Config(
-        vocab_size=len(tokenizer),
-        n_positions=args.context,
-        n_embd=args.width,
-        n_layer=args.layers,
-        n_head=args.heads,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        resid_pdrop=0.0,
-        embd_pdrop=0.0,
-        attn_pdrop=0.0,
-    )
-    model = GPT2LMHeadModel(config).to(args.device)
+    model = build_model(args, tokenizer).to(args.device)
     params = sum(p.numel() for p in model.parameters())
     log.info("model: %d parameters", params)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1)
@@ -190,6 +236,8 @@ def main() -> None:
         "context": args.context,
         "tokens_seen": args.steps * args.batch * args.context,
         "parameters": params,
+        "architecture": args.architecture,
+        "tokenizer": str(args.tokenizer) if args.tokenizer else "trained",
         "seed": args.seed,
         "seconds": round(elapsed, 1),
         "device": args.device if args.device == "cpu" else torch.cuda.get_device_name(),

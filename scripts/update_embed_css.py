@@ -10,6 +10,10 @@ the rules whose classes the scripts under static/js/components and static/js/lib
 `.ecco-explorable` becomes `.ecco-root`. Nothing for print, the static fallback or the page
 around the figure. `rem` becomes px (1rem = 16px): inside a shadow root rem is still the host
 page's root font size, which the host may set to anything.
+
+The rules of a component that ecco.js loads only when the page has one (LAZY: the attention
+figure) go to a sheet of their own, static/css/ecco-embed-<name>.css, which that component
+adopts beside this one; a page without such a figure never downloads them.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from pathlib import Path
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 EMBED_CSS = STATIC / "css" / "ecco-embed.css"
+# Lazily loaded components: the class prefix of their rules → their own sheet.
+LAZY = {"ecco-attention": STATIC / "css" / "ecco-embed-attention.css"}
 
 HEADER = """\
 /* Written by scripts/update_embed_css.py from palette.css and ecco.css: do not edit. */
@@ -79,18 +85,27 @@ def keep(selector: str, used: set[str]) -> bool:
     return any(c.startswith("ecco-") for c in classes) and all(n in used for n in classes + tags)
 
 
-def rules(text: str, used: set[str]) -> list[str]:
-    """The kept rules of a stylesheet's text, one per line (media blocks on one line)."""
+def in_sheet(selector: str, lazy: str | None) -> bool:
+    """Whether a kept selector belongs to the sheet of `lazy` (None: the main sheet)."""
+    owner = next((prefix for prefix in LAZY if f".{prefix}" in selector), None)
+    return owner == lazy
+
+
+def rules(text: str, used: set[str], lazy: str | None = None) -> list[str]:
+    """The kept rules of a stylesheet's text, one per line (media blocks on one line), for the
+    main sheet or for one lazily loaded component's."""
     out = []
     for prelude, body in blocks(text):
         if prelude.startswith("@media"):
-            inner = rules(body, used)
+            inner = rules(body, used, lazy)
             if inner and "print" not in prelude:
                 out.append(f"{prelude}{{{''.join(inner)}}}")
             continue
         for page, shadow in ROOTS:
             prelude = prelude.replace(page, shadow)
-        selectors = [s.strip() for s in prelude.split(",") if keep(s.strip(), used)]
+        selectors = [
+            s.strip() for s in prelude.split(",") if keep(s.strip(), used) and in_sheet(s.strip(), lazy)
+        ]
         if selectors:
             declarations = ";".join(
                 ":".join(p.strip() for p in d.split(":", 1)) for d in body.split(";") if d.strip()
@@ -103,19 +118,28 @@ def px(match: re.Match) -> str:
     return f"{float(match.group(1)) * 16:g}px"
 
 
-def embed_css() -> str:
-    """The stylesheet's text."""
+def sheet_text(lazy: str | None) -> str:
+    """A sheet's rules with rem as px, before unused custom properties are dropped."""
     used = used_names()
-    parts = [HEADER]
+    parts = [HEADER if lazy is None else HEADER.splitlines()[0] + "\n"]
     for name in ("palette.css", "ecco.css"):
         text = re.sub(r"/\*.*?\*/", "", (STATIC / "css" / name).read_text(encoding="utf-8"), flags=re.S)
         text = re.sub(r"\s+", " ", text)
-        parts += [rule + "\n" for rule in rules(text, used)]
-    text = re.sub(r"(\d*\.?\d+)rem\b", px, "".join(parts))
-    unused = {name for name in re.findall(r"(--[\w-]+):", text) if f"var({name}" not in text}
+        parts += [rule + "\n" for rule in rules(text, used, lazy)]
+    return re.sub(r"(\d*\.?\d+)rem\b", px, "".join(parts))
+
+
+def embed_css(lazy: str | None = None) -> str:
+    """The main stylesheet's text, or that of the lazily loaded component `lazy`. A custom
+    property that no sheet reads is dropped (the sheets share one shadow root)."""
+    text = sheet_text(lazy)
+    every = "".join(sheet_text(name) for name in (None, *LAZY))
+    unused = {name for name in re.findall(r"(--[\w-]+):", text) if f"var({name}" not in every}
     unused -= {name for name in unused if name.startswith("--ecco-")}  # palette.js reads these
     return re.sub("|".join(rf"{name}:[^;}}]*;?" for name in sorted(unused)) or "$^", "", text)
 
 
 if __name__ == "__main__":
     EMBED_CSS.write_text(embed_css(), encoding="utf-8")
+    for prefix, path in LAZY.items():
+        path.write_text(embed_css(prefix), encoding="utf-8")

@@ -45,6 +45,18 @@ title: Every kind
 :method: occlusion
 :::
 
+:::{saliency}
+:prompt: "def area(width, height): return"
+:target: " width * height"
+:method: [attention_rollout, attention_flow]
+:n_steps: 4
+:::
+
+:::{attention}
+:prompt: def area(width, height):
+:max_new_tokens: 2
+:::
+
 :::{layer-predictions}
 :prompt: for i in range(10):
 :top_k: 4

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -174,3 +175,19 @@ def test_the_command(site, tmp_path, monkeypatch):
     assert result.exit_code == 0 and "wrote" in result.output and (tmp_path / "brackets.html").is_file()
     result = runner.invoke(main, ["export", "nope", str(site)])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_an_attention_figure_carries_every_layer_inline(tmp_path):
+    """Its layers are fetched on demand on the site; opened from disk nothing can be fetched, so
+    the export inlines each layer's part beside the figure's own JSON."""
+    out = tmp_path / "attention.html"
+    export(ROOT, "articles/attention.md", out=out)
+    text = out.read_text()
+    found = re.findall(r'<script type="application/json" data-part="(layer-\d+)">(.*?)</script>', text, re.S)
+    # Two attention figures of a 6-layer model: six parts each, in layer order.
+    assert [name for name, _ in found] == [f"layer-{n}" for n in range(1, 7)] * 2
+    assert not [p for p in (ROOT / "data").glob("attention-*.json") if ".layer-" in p.name]  # site only
+    # Each inlined part is the JSON the site's part file holds (escaped for a script element).
+    for name, payload in found:
+        record = json.loads(payload.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&"))
+        assert record["kind"] == "attention-layer" and f"layer-{record['layer']}" == name

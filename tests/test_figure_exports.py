@@ -151,6 +151,10 @@ def test_exports_off_writes_none_and_loads_no_chart_library(tmp_path):
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, site / name)
     (site / "site.toml").write_text("exports = false\n" + (ROOT / "site.toml").read_text())
+    # A :distance: chart is drawn on its page (at build time, with the same libraries): without
+    # one, a build with exports off has no use for them.
+    for article in (site / "articles").glob("*.md"):
+        article.write_text(article.read_text().replace(":distance: true\n", ""))
     code = (
         "import sys; from pathlib import Path; from ecco_build.build import build; "
         f"build(Path({str(site)!r})); print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))"

@@ -40,3 +40,24 @@ def test_a_new_base_url_renders_the_pages_again(make_site):
     again = build(site, base_url="https://two.example/site")
     assert again.rendered == 1
     assert "https://two.example/site/" in (site / "_site" / "a" / "index.html").read_text()
+
+
+def test_a_reused_page_keeps_its_figures_parts(tmp_path):
+    """An attention figure's layers are files beside its data file; a page taken from the cache
+    brings them along, so the second build's site equals the first's."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copytree(root / "data", site / "data")
+    (site / "articles").mkdir()
+    shutil.copy(root / "articles" / "attention.md", site / "articles")
+    shutil.copy(root / "site.toml", site / "site.toml")
+    out = tmp_path / "out"
+    assert build(site, out=out).rendered == 1
+    first = sorted(p.name for p in (out / "data").glob("attention-*.layer-*.json"))
+    assert len(first) == 12
+    assert build(site, out=out).rendered == 0
+    assert sorted(p.name for p in (out / "data").glob("attention-*.layer-*.json")) == first

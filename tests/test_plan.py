@@ -67,14 +67,14 @@ def test_tf32_is_opt_in_and_scoped():
     CUDA TF32 switch is set while that model computes and restored afterwards."""
     import torch
 
-    from ecco_build.models import loader
+    from ecco_build.models import placement
 
     assert "tf32" not in job_identity(directive(), REF, "sha256:abc")["model"]
     on = ModelRef("demo", "builtin:demo", None, "builtin:demo", "", "float32", True)
     assert job_identity(directive(), on, "sha256:abc")["model"]["tf32"] is True
     before = torch.backends.cuda.matmul.allow_tf32
-    with loader.matmul_precision(on):
+    with placement.matmul_precision(on):
         assert torch.backends.cuda.matmul.allow_tf32 is True
-    with loader.matmul_precision(REF):
+    with placement.matmul_precision(REF):
         assert torch.backends.cuda.matmul.allow_tf32 is False
     assert torch.backends.cuda.matmul.allow_tf32 == before

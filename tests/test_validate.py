@@ -51,7 +51,7 @@ def record(kind: str, **options):
 
 def test_kinds_without_token_rules_use_the_default_hook():
     hooked = {name for name, kind in KINDS.items() if kind.check_tokens is not no_problems}
-    assert hooked == {"saliency", "rankings-watch", "factors"}
+    assert hooked == {"saliency", "rankings-watch", "factors", "attention"}
 
 
 def test_watch_strings_must_be_one_token_unless_first_token():

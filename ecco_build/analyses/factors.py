@@ -44,7 +44,8 @@ def capture(lm: LoadedModel, ids: list[int], layers: list[int]) -> torch.Tensor:
     def hook_for(layer: int):
         def grab(module, args):
             # (positions, d_ff); OPT flattens batch and positions before its MLP, so reshape.
-            captured[layer] = args[0].detach().reshape(-1, args[0].shape[-1]).float()
+            # Gathered on the CPU: the layers may sit on different devices (models/placement.py).
+            captured[layer] = args[0].detach().reshape(-1, args[0].shape[-1]).float().cpu()
 
         return grab
 

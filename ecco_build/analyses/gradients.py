@@ -20,7 +20,7 @@ import math
 
 import torch
 
-from ecco_build.models import adapters
+from ecco_build.models import adapters, placement
 from ecco_build.models.loader import LoadedModel
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,50 @@ PIECE_ROWS = 2048
 # At most this many pieces: each piece's keys and values reach the next through the cache,
 # and every backward copies its gradient back through that chain of concatenations.
 MAX_PIECES = 4
+
+
+# Memory-aware sizing (issue 20). A token row of a gradient-taking forward and backward keeps
+# about ROW_FACTOR × layers × d_model values of activations: GPT-2 small took about 1 GB at
+# 4,096 rows, ≈ 7 × 12 × 768 float32 values a row, and 8 leaves a margin. Only MEMORY_SHARE of
+# the memory free on the tightest device that holds the model is planned for (CUDA:
+# torch.cuda.mem_get_info; CPU: MemAvailable of /proc/meminfo). The fixed budgets stay upper
+# bounds, so where memory is plentiful the sizes, and with them the results, are as before.
+ROW_FACTOR = 8
+MEMORY_SHARE = 0.5
+
+
+def free_bytes(device: str) -> int | None:
+    """Memory free on `device` now; None where it is not known (then the fixed budgets hold)."""
+    if device.startswith("cuda"):
+        return torch.cuda.mem_get_info(torch.device(device))[0]
+    return placement.cpu_available() if device == "cpu" else None
+
+
+def row_bytes(lm: LoadedModel) -> int:
+    """The estimated activation bytes of one token row (see ROW_FACTOR)."""
+    width = adapters.token_embedding(lm.model).embedding_dim
+    size = torch.finfo(getattr(torch, lm.dtype)).bits // 8
+    return ROW_FACTOR * len(adapters.blocks(lm.model)) * width * size
+
+
+def rows_that_fit(lm: LoadedModel) -> int | None:
+    """Token rows whose activations fit in MEMORY_SHARE of the tightest device's free memory."""
+    free = [f for f in (free_bytes(d) for d in lm.devices or (lm.device,)) if f is not None]
+    return max(1, int(min(free) * MEMORY_SHARE) // row_bytes(lm)) if free else None
+
+
+def backward_rows(lm: LoadedModel) -> int:
+    """Token rows in one vmapped backward: BACKWARD_ROWS, or fewer where memory is short."""
+    fit = rows_that_fit(lm)
+    return BACKWARD_ROWS if fit is None else min(BACKWARD_ROWS, fit)
+
+
+def sized_chunk(lm: LoadedModel, limit: int, budget: int, work: int, length: int) -> int:
+    """Items (IG steps, occlusion variants) per batch: at most `limit`, `budget // work` (the
+    fixed budget) and as many sequences of `length` token rows as fit in memory."""
+    fit = rows_that_fit(lm)
+    memory = limit if fit is None else fit // max(1, length)
+    return max(1, min(limit, budget // max(1, work), memory))
 
 
 def wide(t: torch.Tensor) -> torch.Tensor:
@@ -70,9 +114,12 @@ class Scores:
         self.chosen = ids[positions]  # (n,)
 
     def body(self, embeds: torch.Tensor) -> torch.Tensor:
-        return adapters.final_hidden(self.lm.model, embeds)[:, self.positions - 1]  # (batch, n, d)
+        hidden = adapters.final_hidden(self.lm.model, embeds)
+        return hidden[:, (self.positions - 1).to(hidden.device)]  # (batch, n, d)
 
     def head(self, hidden: torch.Tensor) -> torch.Tensor:
+        """The target scalars (batch, n), on the input device (the unembedding may sit on
+        another device when the model is split: models/placement.py)."""
         logits = wide(adapters.unembed(self.lm.model, hidden))  # (batch, n, vocab)
         if self.scalar == "logit":
             values = logits
@@ -80,12 +127,12 @@ class Scores:
             values = logits.softmax(-1)
         else:
             values = logits.log_softmax(-1)
-        index = self.chosen.expand(values.shape[0], -1).unsqueeze(-1)
+        index = self.chosen.to(values.device).expand(values.shape[0], -1).unsqueeze(-1)
         out = values.gather(-1, index).squeeze(-1)  # (batch, n)
         if self.foils is not None:
-            foil_index = self.foils.expand(values.shape[0], -1).unsqueeze(-1)
+            foil_index = self.foils.to(values.device).expand(values.shape[0], -1).unsqueeze(-1)
             out = out - values.gather(-1, foil_index).squeeze(-1)
-        return out
+        return out.to(self.positions.device)
 
     def __call__(self, embeds: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(embeds))
@@ -107,7 +154,7 @@ def gradients(
     batch, T = embeds.shape[:2]
     rows = (scores.positions - 1).tolist()  # the hidden row that predicts each target, ascending
     n = len(rows)
-    per_block = max(1, BACKWARD_ROWS // max(1, batch * T)) if batched else 1
+    per_block = max(1, backward_rows(scores.lm) // max(1, batch * T)) if batched else 1
     # Targets per piece: about PIECE_ROWS rows per backward, and at most MAX_PIECES pieces.
     size = max(1, math.ceil(PIECE_ROWS / (batch * T)), math.ceil(n / MAX_PIECES))
     groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)]
@@ -128,7 +175,7 @@ def gradients(
             # Seeds: target i's head gradient at its own row of the piece, zero elsewhere.
             seeds = torch.zeros(len(block), *piece.shape, device=piece.device, dtype=piece.dtype)
             local = torch.tensor([rows[i] - start for i in block])
-            seeds[torch.arange(len(block)), :, local] = head_grad[:, block].transpose(0, 1)
+            seeds[torch.arange(len(block)), :, local] = head_grad[:, block].transpose(0, 1).to(piece.device)
             blocks.append(backward(piece, embeds, seeds, retain))
     return torch.cat(blocks), values.detach()
 

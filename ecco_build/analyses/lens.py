@@ -29,7 +29,8 @@ def layer_labels(n_layers: int) -> list[str]:
 
 def ranks_of(logits: torch.Tensor, token_ids: torch.Tensor) -> torch.Tensor:
     """1 + number of entries strictly greater than each token's logit.
-    logits (..., V), token_ids (..., K) → ranks (..., K)."""
+    logits (..., V), token_ids (..., K) → ranks (..., K), on the logits' device (the unembedding's)."""
+    token_ids = token_ids.to(logits.device)
     chosen = logits.gather(-1, token_ids)  # (..., K)
     if token_ids.shape[-1] == 1:  # one token per row: no (..., K, V) intermediate
         return 1 + (logits > chosen).sum(-1, keepdim=True, dtype=torch.int32)
@@ -38,7 +39,7 @@ def ranks_of(logits: torch.Tensor, token_ids: torch.Tensor) -> torch.Tensor:
 
 def probabilities_of(logits: torch.Tensor, token_ids: torch.Tensor) -> torch.Tensor:
     """softmax(logits) at token_ids, without forming the full softmax: (..., V), (..., K) → (..., K)."""
-    return (logits.gather(-1, token_ids) - logits.logsumexp(-1, keepdim=True)).exp()
+    return (logits.gather(-1, token_ids.to(logits.device)) - logits.logsumexp(-1, keepdim=True)).exp()
 
 
 @torch.inference_mode()

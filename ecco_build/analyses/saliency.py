@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ecco_build.analyses import attention
 from ecco_build.analyses.gradients import (  # noqa: F401  (BACKWARD_ROWS … backward: old names)
     BACKWARD_ROWS,
     MAX_PIECES,
@@ -34,12 +35,13 @@ from ecco_build.analyses.gradients import (  # noqa: F401  (BACKWARD_ROWS … ba
     Scores,
     backward,
     gradients,
+    sized_chunk,
     wide,
 )
 from ecco_build.analyses.sequence import encode_prompt, generate_steps
 from ecco_build.analyses.tokens import candidate_tokens, sequence_tokens
 from ecco_build.errors import EccoBuildError
-from ecco_build.kinds.saliency import Options
+from ecco_build.kinds.saliency import ATTENTION_METHODS, Options
 from ecco_build.models import adapters
 from ecco_build.models.loader import LoadedModel
 
@@ -86,7 +88,7 @@ def adaptive_integrated_gradients(
     norm of a near-zero input changes sharply close to α = 0, which 50 nodes underresolve."""
     steps = options.n_steps
     while True:
-        chunk = options.batch_size or max(1, min(steps, AUTO_CHUNK_BUDGET // max(1, work)))
+        chunk = options.batch_size or sized_chunk(scores.lm, steps, AUTO_CHUNK_BUDGET, work, x.shape[0])
         attributions, delta, gap = integrated_gradients(scores, x, base, steps, chunk, batched)
         worst = worst_relative_delta(
             {"delta": delta.tolist(), "f_x": gap[0].tolist(), "f_baseline": gap[1].tolist()}
@@ -172,11 +174,27 @@ def attribute(
     with torch.no_grad():
         x = adapters.token_embedding(lm.model)(ids_t).detach()  # (T, d)
     base = baseline_embeddings(lm, x, options.baseline)
+    results: dict[str, dict[str, Any]] = {}
     with adapters.fused_activations(lm.model):
-        return {
-            method: attribute_one(scores, x, base, positions, method, options, batched)
-            for method in options.method
-        }
+        for method in options.method:
+            if method not in ATTENTION_METHODS:
+                results[method] = attribute_one(scores, x, base, positions, method, options, batched)
+        if set(options.method) & set(ATTENTION_METHODS):
+            ig = results.get("integrated_gradients") or attribute_one(
+                scores, x, base, positions, "integrated_gradients", options, batched
+            )
+            weights = attention.weights_of(lm, ids)
+            for method in ATTENTION_METHODS:
+                if method in options.method:
+                    results[method] = attention_method(weights, positions.tolist(), method, ig)
+    return {method: results[method] for method in options.method}
+
+
+def attention_method(weights, positions: list[int], method: str, ig: dict[str, Any]) -> dict[str, Any]:
+    """Rollout or flow rows, each with its Spearman correlation with IG on the same target."""
+    found = attention.attention_rows(weights, positions, method)
+    spearman = [attention.spearman(a, b) for a, b in zip(found["share"], ig["share"], strict=True)]
+    return {**found, "spearman_ig": spearman, "ig_n_steps": ig["n_steps"]}
 
 
 def attribute_one(
@@ -197,7 +215,7 @@ def attribute_one(
         grads, _ = gradients(scores, x[None], batched)  # (n, 1, T, d)
         attributions = wide(grads[:, 0]) * (wide(x) if method == "gradient_x_input" else 1.0)
     else:
-        attributions = occlusion(scores, x, base, max(1, AUTO_CHUNK_BUDGET // max(1, T * n)))
+        attributions = occlusion(scores, x, base, sized_chunk(scores.lm, T, AUTO_CHUNK_BUDGET, T * n, T))
         extra = {"baseline": options.baseline}
     return {**rows(attributions, positions.tolist(), signed=method != "gradient"), **extra}
 

@@ -65,6 +65,9 @@ class Kind:
     draw_card: Callable[[Any, Any, dict], None]  # (PIL ImageDraw, font, result) → draws y ≥ 400
     example: Mapping[str, Any]  # the smallest valid option set (the required options)
     page_form: Callable[[dict[str, Any]], dict[str, Any]] = unchanged  # the record a page carries
+    # Files fetched on demand beside the page form, {part name: record}: written to
+    # data/<data file stem>.<part>.json (render/figures.py); the explorable names them by part.
+    parts: Callable[[dict[str, Any]], dict[str, dict[str, Any]]] | None = None
     filters: Mapping[str, Callable[..., Any]] = field(default_factory=dict)  # jinja filters it brings
     # (Options record, tokenizer view) → problems with its options that only the model's
     # tokenizer or config.json can tell (:watch: one token, :layers: in range), as messages

@@ -5,7 +5,15 @@ adding a kind is its kind file (see kind.py for what it holds) and one line here
 
 from __future__ import annotations
 
-from ecco_build.kinds import factors, generate, layer_predictions, rankings, rankings_watch, saliency
+from ecco_build.kinds import (
+    attention,
+    factors,
+    generate,
+    layer_predictions,
+    rankings,
+    rankings_watch,
+    saliency,
+)
 from ecco_build.kinds.kind import Kind, Requires
 
 __all__ = ["KINDS", "Kind", "Requires"]
@@ -19,5 +27,6 @@ KINDS: dict[str, Kind] = {
         rankings.KIND,
         rankings_watch.KIND,
         factors.KIND,
+        attention.KIND,
     )
 }

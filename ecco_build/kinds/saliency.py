@@ -9,7 +9,7 @@ from typing import Any, NotRequired, TypedDict
 from ecco_build.errors import clip
 from ecco_build.kinds.drawing import draw_tokens
 from ecco_build.kinds.exporting import ExportMeta, ExportTheme, token_figure
-from ecco_build.kinds.kind import Kind
+from ecco_build.kinds.kind import COMPUTE_STACK, Kind
 from ecco_build.kinds.options import (
     GENERATION,
     MODEL,
@@ -21,13 +21,15 @@ from ecco_build.kinds.options import (
     TokenizerView,
 )
 from ecco_build.kinds.packing import pack_rows
+from ecco_build.kinds.saliency_attention import AGREEMENT_FILTERS, ATTENTION_METHODS, check_agreement
+from ecco_build.kinds.saliency_distance import DISTANCE, DISTANCE_FILTERS
 from ecco_build.kinds.schema import Option
 from ecco_build.kinds.tokens import Token, below, check_token, label, page_token, tokens, with_page_tokens
 from ecco_build.shapes import Record
 
 VERSION = 1
 DOC = "Which input tokens drive each output token (hover an output token)."
-METHODS = ("integrated_gradients", "gradient_x_input", "gradient", "occlusion")
+METHODS = ("integrated_gradients", "gradient_x_input", "gradient", "occlusion", *ATTENTION_METHODS)
 TARGET_SCALARS = ("log_probability", "probability", "logit")
 OPTIONS = (
     MODEL,
@@ -82,6 +84,7 @@ OPTIONS = (
         ("minimal", "detailed"),
         result=False,
     ),
+    DISTANCE,
     *PRESENTATION,
 )
 
@@ -102,6 +105,7 @@ class Options(Common, Generation):
     tolerance: float
     batch_size: int
     view: str
+    distance: bool
 
 
 def foil_problem(text: str, pieces: list[str]) -> str | None:
@@ -131,6 +135,10 @@ class SaliencyMethod(TypedDict):
         folder only: `page_form` leaves it out of pages.
     signed: the attribution summed over the embedding dimensions, any sign. Absent for
         `gradient` (a gradient norm has no sign).
+    attention_rollout and attention_flow (analyses/attention.py): `norm` holds the rollout or
+    flow values (≥ 0), no `signed`; spearman_ig ((n,), each in [−1, 1] or null when undefined)
+    is each row's rank correlation with integrated gradients' shares on the same target (with
+    this figure's IG settings), and ig_n_steps the IG steps it was compared with.
     Integrated gradients adds n_steps (≥ 1, the steps used), n_steps_requested (≥ 1, :n_steps:),
     tolerance (≥ 0), baseline, delta, f_x and f_baseline ((n,) each: the completeness gap and
     the target scalar at the input and at the baseline) and worst_relative_delta (max over
@@ -141,6 +149,8 @@ class SaliencyMethod(TypedDict):
     share: list[list[float]]
     norm: list[list[float]]
     signed: NotRequired[list[list[float]]]
+    spearman_ig: NotRequired[list[float | None]]
+    ig_n_steps: NotRequired[int]
     n_steps: NotRequired[int]
     n_steps_requested: NotRequired[int]
     tolerance: NotRequired[float]
@@ -208,7 +218,9 @@ def check_saliency_method(m: Record, name: str, targets: list[int] | None) -> No
     each = "result.targets[{i}] is {n} (one value per earlier token)"
     m.rows("share", targets, rows, each, low=0, high=1)
     m.rows("norm", targets, rows, each, low=0)
-    m.rows("signed", targets, rows, each, optional=name == "gradient")
+    m.rows("signed", targets, rows, each, optional=name in ("gradient", *ATTENTION_METHODS))
+    if name in ATTENTION_METHODS:
+        check_agreement(m, n, rows)
     if name == "integrated_gradients":
         m.integer("n_steps", low=1)
         m.integer("n_steps_requested", low=1)
@@ -279,4 +291,6 @@ KIND = Kind(
     page_form=page_form,
     check_tokens=check_tokens,
     draw_svg=draw_svg,
+    filters={**AGREEMENT_FILTERS, **DISTANCE_FILTERS},
+    compute_requires=(*COMPUTE_STACK, "scipy"),  # attention flow and the Spearman agreement
 )

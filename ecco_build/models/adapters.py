@@ -113,12 +113,13 @@ def residual_stream(model: Any, input_ids: torch.Tensor, head: bool = False) -> 
     captured: list[torch.Tensor] = []
     layers = blocks(model)
 
+    # Layers may sit on different devices (models/placement.py): the stream is kept on the input's.
     def grab_input(module, args, kwargs):
         hidden = args[0] if args else next(v for v in kwargs.values() if isinstance(v, torch.Tensor))
-        captured.append(hidden.detach())
+        captured.append(hidden.detach().to(input_ids.device))
 
     def grab_output(module, args, output):
-        captured.append((output[0] if isinstance(output, tuple) else output).detach())
+        captured.append((output[0] if isinstance(output, tuple) else output).detach().to(input_ids.device))
 
     handles = [layers[0].register_forward_pre_hook(grab_input, with_kwargs=True)]
     handles += [block.register_forward_hook(grab_output) for block in layers]
@@ -194,3 +195,31 @@ def fused_activations(model: Any) -> Iterator[None]:
     finally:
         for parent, name, child in found:
             setattr(parent, name, child)
+
+
+@contextlib.contextmanager
+def eager_attention(model: Any) -> Iterator[None]:
+    """Run the model with transformers' eager attention for the duration: the SDPA and flash
+    kernels compute the softmax inside one fused call and return no weights. Eager attention
+    expands grouped-query key/value heads to one per query head (query head h reads key/value
+    head h // (heads / kv_heads)) before the softmax, so its weights are per query head."""
+    before = model.config._attn_implementation
+    if before != "eager":
+        model.set_attn_implementation("eager")
+    try:
+        yield
+    finally:
+        if before != "eager":
+            model.set_attn_implementation(before)
+
+
+def attention_weights(model: Any, input_ids: torch.Tensor) -> torch.Tensor:
+    """Every layer's attention weights for one sequence, (layers, heads, T, T) in float32 on the
+    CPU: row i is query position i's softmax over key positions (rows sum to 1; a causal
+    model's are exactly 0 above the diagonal). The whole model runs, as any reader would."""
+    _family(model)
+    with eager_attention(model), torch.no_grad():
+        out = model(
+            input_ids=input_ids[None], attention_mask=torch.ones_like(input_ids)[None], output_attentions=True
+        )
+    return torch.stack([layer[0].float().cpu() for layer in out.attentions])

@@ -10,22 +10,22 @@ would otherwise retry for half a minute.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ecco_build.config import ModelConfig
 from ecco_build.errors import ModelLoadError, clip
-from ecco_build.models import families
+from ecco_build.models import families, placement
 from ecco_build.models.hub import _hub_commit, _hub_options, hub_files_only
+from ecco_build.models.placement import Placement
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class ModelRef:
     dtype: str
     tf32: bool = False
     present: bool = True  # False: the model is absent here and known from data/models.lock
+    placement: Placement | None = None  # device_map & co. (models/placement.py); None: one device
 
     @property
     def name(self) -> str:
@@ -95,7 +96,9 @@ def resolve(alias: str, spec: ModelConfig, site_root: Path) -> ModelRef:
         folder = (site_root / source).resolve()
         if not (folder / "config.json").is_file():
             raise ModelLoadError(f'model "{alias}": {folder} has no config.json; is it a model folder?')
-    return ModelRef(alias, source, folder, None if folder else source, spec.revision, spec.dtype, spec.tf32)
+    hub_id = None if folder else source
+    where = placement.from_config(spec, site_root)
+    return ModelRef(alias, source, folder, hub_id, spec.revision, spec.dtype, spec.tf32, placement=where)
 
 
 def _hash_file(path: Path, digest: Any) -> None:
@@ -186,12 +189,13 @@ class LoadedModel:
     ref: ModelRef
     model: Any  # a transformers PreTrainedModel in eval mode
     tokenizer: Any
-    device: str
+    device: str  # where inputs go: the input embedding's device (models/placement.py)
     dtype: str
     fingerprint: str
     # Intermediate results that several jobs on the same text share (the lens kinds' residual
     # stream), most recent last; kept small because each entry may hold layers × tokens × width.
     memo: OrderedDict = field(default_factory=OrderedDict, repr=False, compare=False)
+    devices: tuple[str, ...] = ()  # every device the layers run on; () means (device,)
 
     def remember(self, key: tuple, make: Callable[[], Any], keep: int = 2) -> Any:
         """make() once per key while it is among the `keep` most recent ones."""
@@ -212,30 +216,6 @@ class LoadedModel:
         return families.is_encoder(self.model_type)
 
 
-@contextlib.contextmanager
-def matmul_precision(ref: ModelRef) -> Iterator[None]:
-    """TensorFloat-32 matrix products on CUDA while this model's results are computed, if its
-    config asks for them; PyTorch's default (full float32) otherwise, and afterwards."""
-    import torch
-
-    before = torch.backends.cuda.matmul.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = ref.tf32
-    try:
-        yield
-    finally:
-        torch.backends.cuda.matmul.allow_tf32 = before
-
-
-def pick_device(requested: str) -> str:
-    import torch
-
-    if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise ModelLoadError("--device cuda was asked for, but torch sees no CUDA device")
-    return requested
-
-
 def _auto_class(config: dict) -> Any:
     """AutoModelForCausalLM, or for an encoder AutoModelForMaskedLM (with its MLM head) or AutoModel."""
     import transformers
@@ -246,7 +226,7 @@ def _auto_class(config: dict) -> Any:
     return transformers.AutoModelForCausalLM
 
 
-def _from_pretrained(ref: ModelRef, auto: Any, location: str, files_only: bool) -> Any:
+def _from_pretrained(ref: ModelRef, auto: Any, location: str, files_only: bool, device: str) -> Any:
     import pickle
 
     import torch
@@ -254,7 +234,10 @@ def _from_pretrained(ref: ModelRef, auto: Any, location: str, files_only: bool) 
 
     try:
         return auto.from_pretrained(
-            location, dtype=getattr(torch, ref.dtype), **_hub_options(ref, files_only)
+            location,
+            dtype=getattr(torch, ref.dtype),
+            **_hub_options(ref, files_only),
+            **placement.load_options(ref.placement, device, ref.alias),
         )
     except torch.OutOfMemoryError:
         raise
@@ -272,16 +255,24 @@ def _from_pretrained(ref: ModelRef, auto: Any, location: str, files_only: bool) 
         pickle.UnpicklingError,
         SafetensorError,
     ) as exc:
-        hint = (
+        raise ModelLoadError(
+            f'model "{ref.alias}": cannot load {location}: {clip(str(exc))}\n{_hint(ref)}'
+        ) from None
+
+
+def _hint(ref: ModelRef) -> str:
+    """What to do about a model that would not load."""
+    if ref.placement:
+        return placement.HINT.format(alias=ref.alias)
+    if ref.folder:
+        return (
             "Its files may be truncated or may not match its config.json: copy or download the model "
             "folder again."
-            if ref.folder
-            else "Check the source in site.toml; for a Hub model, download it once with network "
-            "(it is then cached) or point source at a local folder."
         )
-        raise ModelLoadError(
-            f'model "{ref.alias}": cannot load {location}: {clip(str(exc))}\n{hint}'
-        ) from None
+    return (
+        "Check the source in site.toml; for a Hub model, download it once with network "
+        "(it is then cached) or point source at a local folder."
+    )
 
 
 def load(ref: ModelRef, device: str) -> LoadedModel:
@@ -294,6 +285,10 @@ def load(ref: ModelRef, device: str) -> LoadedModel:
     auto = _auto_class(config)
     transformers.utils.logging.disable_progress_bar()
     log.info("loading model %s (%s) on %s", ref.alias, location, device)
-    model = _from_pretrained(ref, auto, location, files_only)
-    model.to(device).eval()
-    return LoadedModel(ref, model, tokenizer, device, ref.dtype, fingerprint(ref))
+    model = _from_pretrained(ref, auto, location, files_only, device)
+    if ref.placement is None:
+        model.to(device)
+    model.eval()
+    placement.check_tied(model, ref.placement, ref.alias)
+    first, devices = placement.input_device(model, device), placement.compute_devices(model, device)
+    return LoadedModel(ref, model, tokenizer, first, ref.dtype, fingerprint(ref), devices=devices)

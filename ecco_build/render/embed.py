@@ -16,6 +16,7 @@ rendered. In the staged site (every path must resolve inside it):
 from __future__ import annotations
 
 import base64
+import glob
 import hashlib
 import html as htmllib
 import mimetypes
@@ -189,6 +190,20 @@ class _Parser(HTMLParser):
             css = _inline_text(file, self.stage)
             self.edits.splices.append((start, end, f"<style>{css}</style>"))
 
+    def parts(self, value: str) -> list[tuple[str, str]]:
+        """The part files beside a figure's data file (`data/<stem>.<part>.json`), each as
+        (part name, JSON made safe for a script element), in name order."""
+        path, file = self.local(value)
+        if file is None:
+            return []
+        stem = file.name.removesuffix(".json")
+        found = []
+        for part in sorted(file.parent.glob(f"{glob.escape(stem)}.*.json")):
+            name = part.name.removeprefix(f"{stem}.").removesuffix(".json")
+            if re.fullmatch(r"[a-z0-9-]+", name) and part.is_file() and not part.is_symlink():
+                found.append((name, script_json(part.read_text(encoding="utf-8"))))
+        return found
+
     def rewrite(self, name: str, start: int, end: int, attrs: list[tuple[str, str | None]]) -> None:
         """Images inline, data-src inline, other relative links absolute (with a base_url)."""
         new, after, changed = [], "", False
@@ -196,9 +211,16 @@ class _Parser(HTMLParser):
             path, file = self.local(value or "") if attr in ("src", "href", "data-src") else ("", None)
             if attr == "data-src" and file is not None:
                 payload = script_json(file.read_text(encoding="utf-8"))
-                after = f'<script type="application/json">{payload}</script>'
+                after += f'<script type="application/json">{payload}</script>'
                 changed = True
                 continue
+            if attr == "data-parts":  # the parts fetched on demand (an attention figure's layers)
+                parts = self.parts(value or "")
+                after += "".join(
+                    f'<script type="application/json" data-part="{name}">{payload}</script>'
+                    for name, payload in parts
+                )
+                changed = changed or bool(parts)
             if attr == "src" and name == "img" and file is not None:
                 value, changed = data_uri(file), True
             elif path and self.base_url:

@@ -34,7 +34,8 @@ from ecco_build.render.figures import Page, Placed, plain_text, render_figure
 CHART_KINDS = frozenset({"rankings", "rankings-watch", "layer-predictions", "factors"})
 # The iframe snippet's fixed height by kind, in px: a little over what the example site's
 # figures need 720 px wide with their notes closed (measured: generate 429-478, saliency 296,
-# rankings 557, rankings-watch 485, layer-predictions 494, factors 352-545). Without the host
+# rankings 557, rankings-watch 485, layer-predictions 494, factors 352-545, attention 874-971,
+# saliency with its distance chart 690). Without the host
 # script the iframe keeps it and scrolls inside when the content is taller (notes opened);
 # with it, the iframe takes the content's height.
 HEIGHTS = {
@@ -44,6 +45,7 @@ HEIGHTS = {
     "rankings-watch": 500,
     "layer-predictions": 520,
     "factors": 560,
+    "attention": 1000,
 }
 DEFAULT_HEIGHT = 520
 WIDTH = 720  # the oEmbed record's width: the site's body column

@@ -46,6 +46,13 @@ class RenderedFigure:
     # The page form as a file in data/, for every figure: the page fetches it when it is too
     # large to inline; the web-component snippet (embeds.py) always does.
     data_file: DataFile
+    # The kind's parts, fetched on demand (an attention figure's layers): data/<stem>.<part>.json
+    parts: tuple[DataFile, ...] = ()
+
+
+def part_name(filename: str, part: str) -> str:
+    """The data file of one part of a figure whose data file is `filename` ("x.json" → "x.<part>.json")."""
+    return f"{filename.removesuffix('.json')}.{part}.json"
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,12 @@ def linked(data: dict[str, Any]) -> dict[str, str] | None:
     }
 
 
+def part_files(kind: Any, data: dict[str, Any], filename: str) -> tuple[DataFile, ...]:
+    """The kind's parts (fetched on demand) as data files beside the figure's own."""
+    parts = kind.parts(data) if kind.parts else {}
+    return tuple(DataFile(part_name(filename, name), dumps(record)) for name, record in parts.items())
+
+
 def render_figure(
     env: Environment,
     directive: Directive,
@@ -112,11 +125,9 @@ def render_figure(
     `panel`, the notes' embed panel; `embedded`, the article link of a figure on its embed page)."""
     kind = KINDS[directive.kind]
     text = dumps(kind.page_form(data))
-    payload, src, data_file = None, None, DataFile(filename, text)
-    if len(text) <= INLINE_LIMIT:
-        payload = script_json(text)
-    else:
-        src = f"{placed.page.root}data/{filename}"
+    data_url = f"{placed.page.root}data/{filename}"
+    inline = len(text) <= INLINE_LIMIT
+    payload, src = (script_json(text), None) if inline else (None, data_url)
     figure = {
         "id": placed.id,
         "number": placed.number,
@@ -134,7 +145,8 @@ def render_figure(
         options=directive.options,
         payload=payload,
         src=src,
+        data_url=data_url,
         page=placed.page,
         **context,
     )
-    return RenderedFigure(html, data_file)
+    return RenderedFigure(html, DataFile(filename, text), part_files(kind, data, filename))

@@ -159,7 +159,8 @@ class Renderer:
         data = self.results[job.key]
         panel = self.embeds.panel(article, directive, placed, job.filename)
         rendered = render_figure(self.env, directive, data, job.filename, placed, panel=panel)
-        self._write_data(rendered.data_file)
+        for data_file in (rendered.data_file, *rendered.parts):
+            self._write_data(data_file)
         self.embeds.write(article, directive, data, job.filename, placed)  # embed/<slug>/<id>.*
         if self.config.exports:
             self.exports.append(export_job(article.slug, fid, number, caption, data))

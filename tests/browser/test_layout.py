@@ -193,3 +193,72 @@ def test_every_index_card_shows_the_articles_card(example, page):
             assert image.evaluate("(img) => img.naturalWidth") > 0
             assert image.get_attribute("alt").strip()
             assert image.get_attribute("width") and image.get_attribute("height")
+
+
+@pytest.mark.parametrize("width", [360, 390, 768, 1024, 1280, 1366, 1920])
+def test_the_contents_sit_in_the_text_column_under_the_byline(example, page, width):
+    """Narrow: a block under the byline, lined up with the text; wide: in the left margin."""
+    page.set_viewport_size({"width": width, "height": 900})
+    with serve(example) as url:
+        open_page(page, url + "brackets/index.html")
+        toc = page.locator(".toc").bounding_box()
+        title = page.locator(".title-block").bounding_box()
+        text = page.locator(".article-body > p").first.bounding_box()
+        if width >= 1312:  # 82rem: the margin column
+            assert toc["x"] + toc["width"] <= text["x"]
+            assert toc["y"] == pytest.approx(text["y"], abs=40)
+        else:
+            assert toc["x"] == pytest.approx(title["x"], abs=1), "not in the text column"
+            assert toc["y"] >= title["y"] + title["height"], "above the title"
+            assert toc["y"] + toc["height"] <= text["y"]
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_a_phone_layer_grid_keeps_its_candidates_in_columns(example, page, width):
+    """Each layer's candidates wrap into equal columns: a short last line does not stretch."""
+    page.set_viewport_size({"width": width, "height": 900})
+    with serve(example) as url:
+        open_page(page, url + "brackets/index.html")
+        rows = page.evaluate(
+            """() => [...document.querySelectorAll(".ecco-layer-row")].map((row) =>
+              [...row.querySelectorAll(".ecco-candidate-cell")].map((cell) => {
+                const box = cell.getBoundingClientRect();
+                return [Math.round(box.left), Math.round(box.width)];
+              }))"""
+        )
+    assert len(rows) >= 7
+    widths = {w for row in rows for _, w in row}
+    assert max(widths) - min(widths) <= 1, f"candidate widths {sorted(widths)}"
+    # Every candidate starts at one of the columns that the first layer's first line sets.
+    first = [x for x, _ in rows[0]]
+    columns = first[: first.index(min(first), 1)] if first.count(min(first)) > 1 else first
+    assert {x for row in rows for x, _ in row} <= set(columns)
+
+
+# The figures' painted colours: rank cells and swatches, tinted tokens, factor lines.
+PAINT = """() => [...document.querySelectorAll(
+    "td[data-rank], .ecco-swatch, .ecco-token, .ecco-factor-number, polyline")]
+  .map((node) => `${node.getAttribute("style")} ${node.getAttribute("stroke")}`)"""
+
+
+def test_the_theme_toggle_repaints_every_figure(example, page):
+    """Switching to dark with the page's button paints the figures as a dark system setting does."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    with serve(example) as url:
+        for name in ("brackets", "minilm", "neurons"):
+            page.emulate_media(color_scheme="dark")
+            open_page(page, url + f"{name}/index.html")
+            dark = page.evaluate(PAINT)
+            page.emulate_media(color_scheme="light")
+            open_page(page, url + f"{name}/index.html")
+            light = page.evaluate(PAINT)
+            page.locator(".theme-toggle").click()
+            page.wait_for_function("document.documentElement.dataset.theme === 'dark'")
+            page.wait_for_timeout(100)  # the heatmaps paint in an animation frame
+            toggled = page.evaluate(PAINT)
+            page.evaluate("localStorage.clear()")
+            assert light != dark and len(toggled) == len(dark) > 50, name
+            changed = [i for i, (a, b) in enumerate(zip(toggled, dark, strict=True)) if a != b]
+            assert changed == [], f"{name}: {len(changed)} nodes keep the light colours"
+    page.emulate_media(color_scheme="light")
+    assert page.errors == []

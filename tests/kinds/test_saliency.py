@@ -41,7 +41,8 @@ def unknown_method(r):
     r["methods"]["magic"] = {}
     return [
         "result.methods.magic is not a saliency method "
-        "(valid: integrated_gradients, gradient_x_input, gradient, occlusion)"
+        "(valid: integrated_gradients, gradient_x_input, gradient, occlusion, attention_rollout, "
+        "attention_flow)"
     ]
 
 
@@ -68,11 +69,11 @@ DAMAGE = [
 
 @pytest.mark.parametrize("mutate", DAMAGE, ids=lambda m: m.__name__)
 def test_a_damaged_result_is_named_by_its_field(mutate):
-    assert_named("saliency", mutate)
+    assert_named("saliency", mutate, where=lambda data: "occlusion" in data["result"]["methods"])
 
 
 def test_the_one_legitimate_null_and_optional_fields_pass():
-    data = copy.deepcopy(committed("saliency"))
+    data = copy.deepcopy(committed("saliency", lambda data: "occlusion" in data["result"]["methods"]))
     result = data["result"]
     result["methods"]["integrated_gradients"]["worst_relative_delta"] = None  # infinite: gap 0
     del result["probabilities"]  # absent with :target:
@@ -103,3 +104,46 @@ def test_the_legitimate_null_renders(tmp_path):
     pages = "".join(p.read_text() for p in (tmp_path / "out").rglob("index.html"))
     unbounded = "worst convergence delta unbounded (a target with f(x) = f(baseline) has a non-zero delta)"
     assert unbounded in pages
+
+
+def test_distance_profile_by_hand():
+    """Two output tokens at positions 3 and 4; shares over the tokens before each."""
+    from ecco_build.kinds import saliency_distance
+
+    result = {
+        "targets": [3, 4],
+        "methods": {"m": {"share": [[0.2, 0.3, 0.5], [0.1, 0.1, 0.2, 0.6]]}},
+    }
+    # distance 1: 0.5 and 0.6; distance 2: 0.3 and 0.2; distance 3: 0.2 and 0.1; distance 4: 0.1
+    expected = [(0.5 + 0.6) / 2, (0.3 + 0.2) / 2, (0.2 + 0.1) / 2, 0.1 / 2]
+    got = saliency_distance.profile(result, "m")
+    assert got == pytest.approx(expected)
+    assert sum(got) == pytest.approx(1)
+    assert saliency_distance.reach(got) == 1 and saliency_distance.reach(got, 0.9) == 3
+    [row] = saliency_distance.summary(result)
+    assert (row["first"], row["half"], row["most"]) == (pytest.approx(0.55), 1, 3)
+
+
+def test_distance_chart_is_inline_svg_without_script():
+    from ecco_build.kinds import saliency_distance
+
+    result = {"targets": [2], "methods": {"integrated_gradients": {"share": [[0.25, 0.75]]}}}
+    svg = str(saliency_distance.fallback_svg(result))
+    assert svg.startswith("<svg") and "<script" not in svg.lower() and "ecco-distance-chart" in svg
+    assert "<title>Share of attribution by distance" in svg and ' width="' not in svg.split(">")[0]
+
+
+def spearman_out_of_range(r):
+    r["methods"]["attention_flow"]["spearman_ig"][1] = 1.5
+    return ["result.methods.attention_flow.spearman_ig[1] must be a number in [-1, 1] or null"]
+
+
+def spearman_rows_missing(r):
+    r["methods"]["attention_rollout"]["spearman_ig"].pop()
+    return ["result.methods.attention_rollout.spearman_ig has 2 items but result.targets has 3"]
+
+
+@pytest.mark.parametrize("mutate", [spearman_out_of_range, spearman_rows_missing], ids=lambda m: m.__name__)
+def test_a_damaged_agreement_is_named(mutate):
+    """Rollout and flow rows carry their rank correlation with IG: checked like every field."""
+    assert_named("saliency", mutate, where=lambda data: "attention_flow" in data["result"]["methods"])

@@ -51,6 +51,8 @@ class EccoFactors extends EccoElement {
     this.view = document.createElement("div");
     this.view.className = "ecco-factors-view";
     this.render();
+    // A new theme (palette.js) draws the figure again in its colours (and unpins).
+    document.addEventListener("ecco-palette-change", () => { this.pinned = null; this.render(); });
     return this.view;
   }
 

@@ -12,7 +12,7 @@ export async function loadData(element) {
   if (src) {
     data = await fetchJson(src);
   } else {
-    const script = element.querySelector(':scope > script[type="application/json"]');
+    const script = element.querySelector(':scope > script[type="application/json"]:not([data-part])');
     if (!script) throw new Error("figure has no data: give it a src attribute");
     data = JSON.parse(script.textContent);
   }

@@ -4,21 +4,22 @@
 import { hydrate, loadData, showError } from "./data.js";
 import { paletteChanged } from "./palette.js";
 
-let sheet = null;
+const sheets = {};
 
-// The standalone figures' stylesheet, fetched once: static/css/ beside the static/js/ that the
-// page's <script src> loaded ecco.js (or a component) from.
+// A standalone figure's stylesheet (css/ecco-embed.css, or a lazily loaded component's own),
+// fetched once: static/css/ beside the static/js/ that the page's <script src> loaded ecco.js
+// (or a component) from.
 const ENTRY = /js\/(components\/)?ecco[\w-]*\.js([?#].*)?$/;
-function embedSheet() {
+function embedSheet(name) {
   const script = [...document.scripts].find((s) => ENTRY.test(s.src));
   if (!script) return Promise.reject(new Error("no <script src=…/ecco.js> to find its stylesheet by"));
-  sheet ??= fetch(script.src.replace(ENTRY, "css/ecco-embed.css")).then(async (response) => {
+  sheets[name] ??= fetch(script.src.replace(ENTRY, `css/${name}`)).then(async (response) => {
     if (!response.ok) throw new Error(`could not load its stylesheet: HTTP ${response.status}`);
     const scoped = new CSSStyleSheet();
     scoped.replaceSync(await response.text());
     return scoped;
   });
-  return sheet;
+  return sheets[name];
 }
 
 // Whether a figure stands alone: it has a src, or ecco-build did not write the page.
@@ -46,7 +47,8 @@ export class EccoElement extends HTMLElement {
     this.loading = true;
     if (standalone(this)) this.scope();
     try {
-      const styled = this.embedRoot && embedSheet().then((scoped) => { this.shadowRoot.adoptedStyleSheets = [scoped]; });
+      const names = ["ecco-embed.css", ...(this.constructor.sheets ?? [])]; // a lazy component's own too
+      const styled = this.embedRoot && Promise.all(names.map(embedSheet)).then((s) => { this.shadowRoot.adoptedStyleSheets = s; });
       [this.data] = await Promise.all([loadData(this), styled]);
       if (this.embedRoot) this.embedRoot.dataset.text ??= textStyle(this.data.result.tokens ?? []);
       this.view = this.build();

@@ -156,5 +156,12 @@ export function rankPanel(data, onCell = () => {}) {
   const scroll = document.createElement("div");
   scroll.className = "ecco-scroll";
   scroll.append(table);
-  return [scroll, rankLegend(Math.max(...data.rank.flat())), status];
+  const maxRank = Math.max(...data.rank.flat());
+  const legend = rankLegend(maxRank);
+  // A new theme (palette.js): paint the cells and swatches again.
+  document.addEventListener("ecco-palette-change", () => {
+    const nodes = [...table.querySelectorAll("td"), ...legend.querySelectorAll(".ecco-swatch")];
+    for (const node of nodes) paint(node, rankShade(Number(node.textContent), maxRank, node));
+  });
+  return [scroll, legend, status];
 }
