@@ -364,3 +364,36 @@ def test_an_inline_part_is_read_before_fetching(site, tmp_path):
         assert weights(first, "is-key")[:4] == pytest.approx(part_matrix(site, first, 2, 1)[3][:4], abs=1e-6)
         assert [u for u in fetched if data_url.rsplit("/", 1)[1].removesuffix(".json") in u] == []
         assert page.errors == []
+
+
+HOSTILE_TEXT = '</script><img src=x onerror="window.__pwned=1"><b>bold</b>'
+
+
+def test_hostile_tokens_stay_text_in_every_view(make_site):
+    """A prompt made of markup reaches the attention figure's fallback, tokens, status line,
+    matrix labels and notes as text: nothing runs, no element is made from it."""
+    from ecco_build.build import build
+    from tests.browser import browser_page, serve
+
+    site = make_site(
+        {"h.md": f"---\ntitle: H\n---\n:::{{attention}}\n:prompt: {json.dumps(HOSTILE_TEXT)}\n:::\n"}
+    )
+    build(site)
+    html = (site / "_site" / "h" / "index.html").read_text()
+    assert "<img src=x" not in html and "<b>bold</b>" not in html
+    with serve(site / "_site") as url, browser_page() as page:
+        page.goto(url + "h/index.html")
+        page.wait_for_function("document.querySelector('ecco-attention').view")
+        figure = page.locator("ecco-attention")
+        visible = [token for token in figure.locator(".ecco-token").all() if token.is_visible()]
+        assert visible
+        for token in visible[:6]:
+            token.hover()
+        for button in figure.locator("button").all():
+            if button.is_visible():
+                button.click()
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.locator("ecco-attention img, ecco-attention b").count() == 0
+        shown = "".join(token.inner_text() for token in visible)
+        assert "<" in shown and "onerror" in shown  # the markup is there, as characters
+        assert page.errors == []
