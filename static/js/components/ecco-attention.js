@@ -4,6 +4,7 @@
 // see where it attends, or, with "Attended by", what attends to it. Each layer's full weights
 // are fetched when it is first opened (lib/attention.js). Keys: rovingGrid, one tab stop for
 // the heads and one for the tokens.
+import { scrollFrame } from "../lib/scroll.js";
 import { bytesOf, headMatrix, largest, loadLayer } from "../lib/attention.js";
 import { EccoElement, rovingGrid } from "../lib/element.js";
 import { percent } from "../lib/format.js";
@@ -297,26 +298,9 @@ class EccoAttention extends EccoElement {
    * @returns {HTMLElement}
    */
   frame(area) {
-    const scroll = document.createElement("div");
-    scroll.className = "ecco-scroll";
-    scroll.append(area);
-    const cue = document.createElement("p");
-    cue.className = "ecco-scroll-cue";
-    cue.textContent = "Scroll sideways for more →";
-    const box = document.createElement("div");
-    box.className = "ecco-attention-frame";
-    box.append(scroll, cue);
-    const mark = () => {
-      const over = scroll.scrollWidth > scroll.clientWidth + 1;
-      box.classList.toggle("is-overflowing", over);
-      box.classList.toggle("is-at-end", over && scroll.scrollLeft + scroll.clientWidth >= scroll.scrollWidth - 1);
-    };
-    scroll.addEventListener("scroll", mark, { passive: true });
-    new ResizeObserver(() => {
-      mark();
+    return scrollFrame(area, "ecco-attention-frame", "Scroll sideways for more →", () => {
       if (!this.matrixView) this.drawLines();
-    }).observe(scroll);
-    return box;
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 // <ecco-layer-predictions>: the logit lens's top-k tokens at every layer for one position.
 // Hover or focus a candidate to highlight the same token in every layer (its trajectory); one
 // tab stop (rovingGrid): arrow keys move, Enter/Space pins, Escape unpins.
+import { scrollFrame } from "../lib/scroll.js";
 import { EccoElement, rovingGrid } from "../lib/element.js";
 import { percent } from "../lib/format.js";
 import { display, tokenNode } from "../lib/tokens.js";
@@ -56,18 +57,7 @@ class EccoLayerPredictions extends EccoElement {
       pin: (cell) => this.show((this.pinned = cell)),
       unpin: () => this.show((this.pinned = null)),
     });
-    const scroll = document.createElement("div");
-    scroll.className = "ecco-scroll";
-    scroll.append(grid);
-    const cue = document.createElement("p");
-    cue.className = "ecco-scroll-cue";
-    cue.textContent = "Scroll sideways for more candidates →";
-    this.frame = document.createElement("div");
-    this.frame.className = "ecco-layer-scroll";
-    this.frame.append(scroll, cue);
-    scroll.addEventListener("scroll", () => this.markOverflow(), { passive: true });
-    new ResizeObserver(() => this.markOverflow()).observe(scroll);
-    this.scroller = scroll;
+    this.frame = scrollFrame(grid, "ecco-layer-scroll", "Scroll sideways for more candidates →");
     view.append(line, this.frame, this.status);
     return view;
   }
@@ -128,13 +118,6 @@ class EccoLayerPredictions extends EccoElement {
       `in the top ${top[0].length} at ${seen} of ${layers.length} layers${this.pinned ? " (pinned; Escape unpins)" : ""}.`;
   }
 
-  /** Show the scroll cue while the grid is wider than its box. */
-  markOverflow() {
-    const s = this.scroller;
-    const over = s.scrollWidth > s.clientWidth + 1;
-    this.frame.classList.toggle("is-overflowing", over);
-    this.frame.classList.toggle("is-at-end", over && s.scrollLeft + s.clientWidth >= s.scrollWidth - 1);
-  }
 }
 
 if (!customElements.get("ecco-layer-predictions")) customElements.define("ecco-layer-predictions", EccoLayerPredictions);

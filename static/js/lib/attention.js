@@ -2,6 +2,7 @@
 // opened, or inlined by the single-file export) and the matrices drawn from them. The formats
 // are ecco_build/kinds/attention.py's: 8-bit weights, q / 255; a causal model's heads keep only
 // the lower triangle, row by row (row i holds i + 1 values).
+import { fetchJson } from "./data.js";
 
 /**
  * Base64 text as its bytes.
@@ -22,26 +23,6 @@ export function bytesOf(text) {
 export function partUrl(element, layer) {
   const base = element.getAttribute("src") ?? element.dataset.src ?? element.dataset.parts;
   return base ? base.replace(/(\.json)?([?#].*)?$/, `.layer-${layer}.json$2`) : null;
-}
-
-/**
- * A JSON file, with errors that say what went wrong (as lib/data.js words them).
- * @param {string} url
- * @returns {Promise<*>}
- */
-async function fetchJson(url) {
-  let response;
-  try {
-    response = await fetch(url);
-  } catch {
-    throw new Error(`could not fetch ${url} (offline, or its server sends no Access-Control-Allow-Origin header)`);
-  }
-  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
-  try {
-    return await response.json();
-  } catch {
-    throw new Error(`${url} is not JSON`);
-  }
 }
 
 /**

@@ -24,8 +24,13 @@ export async function loadData(element) {
   return unpack(data);
 }
 
-// Fetch a figure's JSON (src: absolute, or relative to the page); errors say what went wrong.
-async function fetchJson(src) {
+/**
+ * Fetch a JSON file (a figure's, or a part of one): absolute, or relative to the page; the
+ * errors say what went wrong.
+ * @param {string} src
+ * @returns {Promise<*>}
+ */
+export async function fetchJson(src) {
   let response;
   try {
     response = await fetch(src);
