@@ -101,13 +101,13 @@ ecco-build example site{purpose}. It loads offline as `source = "builtin:{name}"
 
 | | |
 |---|---|
-| architecture | {architecture}: {layers} layers, width {width}, {heads} heads, context {context} tokens, {parameters:,} parameters |
+| architecture | {architecture}: {layers} layers, width {width}, {heads}, context {context} tokens, {parameters:,} parameters |
 | tokenizer | byte-level BPE, {vocab:,} tokens, {tokenizer} |
 | weights | float16 safetensors (upcast to float32 when loaded), {size_mb:.1f} MB |
 | corpus | the Python {python} standard library of the training interpreter, `.py` files without test suites ({train_files} files, {corpus_tokens:,} tokens; file-list SHA-256 `{file_hash}`) |
 | held out | {held_out} files chosen by a hash of their path (about 3%) |
 | training | {steps} steps × {batch} sequences × {context} tokens = {tokens_seen:,} tokens seen; AdamW, cosine schedule, seed {seed} |
-| time and hardware | {minutes:.0f} minutes on {device} ({threads} threads) |
+| time and hardware | {minutes:.0f} minutes on {device} ({threads}) |
 | command | `{command}` |
 
 ## Measured quality (`python scripts/evaluate_demo_model.py {folder}`)
@@ -124,8 +124,7 @@ ecco-build example site{purpose}. It loads offline as `source = "builtin:{name}"
 {comparison}
 It has learned local Python syntax: closing parentheses, indentation after `:`, common
 identifiers and idioms of the standard library. Its bracket score is carried by `)`, by far the
-most common closer; it is less reliable with `]` and `}}` (see the per-closer figures), and
-the "bracket" article shows a list comprehension it closes with the wrong bracket. It is far too small to write correct programs,
+most common closer; {weak} It is far too small to write correct programs,
 follow instructions or know anything outside that corpus; treat its continuations as
 illustrations of what a small model learns, not as code. Its layer-wise behaviour (logit lens,
 neuron factors) is what the example articles study.
@@ -151,7 +150,7 @@ def shape(config: dict) -> dict:
         return {
             "layers": config["num_hidden_layers"],
             "width": config["hidden_size"],
-            "heads": f"{heads} query heads sharing {kv} key/value heads" if kv < heads else heads,
+            "heads": f"{heads} query heads sharing {kv} key/value heads" if kv < heads else f"{heads} heads",
             "context": config["max_position_embeddings"],
             "architecture": ARCHITECTURES["llama"] + f", MLP width {config['intermediate_size']}",
             "family": "Llama",
@@ -159,7 +158,7 @@ def shape(config: dict) -> dict:
     return {
         "layers": config["n_layer"],
         "width": config["n_embd"],
-        "heads": config["n_head"],
+        "heads": f"{config['n_head']} heads",
         "context": config["n_positions"],
         "architecture": ARCHITECTURES["gpt2"],
         "family": "GPT-2",
@@ -172,14 +171,21 @@ def card_text(folder: Path, training: dict, config: dict, results: dict) -> str:
     llama = config["model_type"] == "llama"
     return CARD.format(
         title=" (Llama)" if llama else "",
+        weak="it is least reliable with `}` (see the per-closer figures)."
+        if llama
+        else 'it is less reliable with `]` and `}` (see the per-closer figures), and the "bracket"\n'
+        "article shows a list comprehension it closes with the wrong bracket.",
         name=folder.name,
         purpose=", to compare with the GPT-2 demo model on the same data and tokenizer"
         if llama
         else " and for `ecco-build new`",
         comparison=(
             "\nIt was trained by the same script, on the same files, with the demo model's tokenizer and\n"
-            "the same steps, batch and seed, so that the two differ in architecture only (see the\n"
-            "comparison article).\n"
+            "the same steps, batch, learning-rate schedule and seed, so that the two differ in\n"
+            "architecture (training ran on one CPU thread here and on two for the GPT-2 model: the\n"
+            "same arithmetic up to summation order). Its parameter count is 92% of the GPT-2 model's\n"
+            "(grouped-query attention shares key and value projections). The example site's attention\n"
+            "article shows its heads next to the GPT-2 model's.\n"
         )
         if llama
         else "",
@@ -199,7 +205,7 @@ def card_text(folder: Path, training: dict, config: dict, results: dict) -> str:
         seed=training["seed"],
         minutes=training["seconds"] / 60,
         device=training["device"],
-        threads=training["torch_threads"],
+        threads=f"{training['torch_threads']} thread{'s' * (training['torch_threads'] != 1)}",
         command=training["command"],
         folder=folder,
         parameters=training["parameters"],
