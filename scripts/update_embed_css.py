@@ -132,8 +132,8 @@ def sheet_text(lazy: str | None) -> str:
 def embed_css(lazy: str | None = None) -> str:
     """The main stylesheet's text, or that of the lazily loaded component `lazy`. A custom
     property that no sheet reads is dropped (the sheets share one shadow root)."""
-    text = sheet_text(lazy)
-    every = "".join(sheet_text(name) for name in (None, *LAZY))
+    texts = {name: sheet_text(name) for name in (None, *LAZY)}
+    text, every = texts[lazy], "".join(texts.values())
     unused = {name for name in re.findall(r"(--[\w-]+):", text) if f"var({name}" not in every}
     unused -= {name for name in unused if name.startswith("--ecco-")}  # palette.js reads these
     return re.sub("|".join(rf"{name}:[^;}}]*;?" for name in sorted(unused)) or "$^", "", text)

@@ -30,7 +30,7 @@ from ecco_build.analyses.sequence import encode_prompt, generate_steps
 from ecco_build.analyses.tokens import sequence_tokens
 from ecco_build.errors import EccoBuildError
 from ecco_build.kinds.attention import MAX_TOKENS, THUMBNAIL, Options, bracket_pairs
-from ecco_build.models import adapters, families
+from ecco_build.models import adapters
 from ecco_build.models.loader import LoadedModel
 
 FLOW_SCALE = 2**20
@@ -73,11 +73,11 @@ def flows(weights: np.ndarray, position: int) -> np.ndarray:
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import maximum_flow
 
-    mixed = residual_attention(weights[..., : position + 1, : position + 1])
-    mixed = mixed / mixed.sum(-1, keepdims=True)
+    mixed = residual_attention(weights[..., : position + 1, : position + 1])  # rows sum to 1 again
     L, n = mixed.shape[0], position + 1
-    layer, target, source = np.nonzero(np.rint(mixed * FLOW_SCALE))  # edge (layer, j=source) → (layer+1, i)
-    capacity = np.rint(mixed[layer, target, source] * FLOW_SCALE).astype(np.int32)
+    scaled = np.rint(mixed * FLOW_SCALE).astype(np.int32)
+    layer, target, source = np.nonzero(scaled)  # edge (layer, j=source) → (layer+1, i)
+    capacity = scaled[layer, target, source]
     graph = csr_matrix(
         (capacity, (layer * n + source, (layer + 1) * n + target)), shape=((L + 1) * n, (L + 1) * n)
     )
@@ -180,8 +180,7 @@ def head_stats(weights: np.ndarray, tokens: list[dict], special: list[int]) -> d
 
 def sequence(lm: LoadedModel, options: Options) -> tuple[list[int], list[int]]:
     prompt_ids = encode_prompt(lm, options.prompt)
-    encoder = families.is_encoder(lm.model.config.model_type)
-    if encoder and (options.target or options.max_new_tokens):
+    if lm.is_encoder and (options.target or options.max_new_tokens):
         raise EccoBuildError("an encoder does not continue a text: put the whole text in :prompt:")
     if options.target:
         return prompt_ids, lm.tokenizer(options.target, add_special_tokens=False)["input_ids"]
@@ -196,7 +195,7 @@ def compute(lm: LoadedModel, options: Options) -> dict[str, Any]:
     if len(ids) > MAX_TOKENS:
         raise EccoBuildError(f"the text is {len(ids)} tokens; an attention figure holds at most {MAX_TOKENS}")
     weights = weights_of(lm, ids)
-    causal = not families.is_encoder(lm.model.config.model_type)
+    causal = not lm.is_encoder
     specials = set(lm.tokenizer.all_special_ids)
     special = [i for i, token_id in enumerate(ids) if token_id in specials]
     tokens = sequence_tokens(lm.tokenizer, ids)

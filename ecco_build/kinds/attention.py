@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import sys
 from array import array
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -209,14 +210,11 @@ def strongest(result: dict[str, Any]) -> list[tuple[str, int, int, float]]:
     return found
 
 
-def layer_bytes(weights: dict[str, Any], layer: int) -> bytes:
-    """Layer `layer` (0-based) of the stored 16-bit weights requantised to 8 bits (q / 255)."""
-    layers, heads, count, _ = weights["shape"]
-    per_layer = packed_length([heads, count, count], weights["causal"])
-    values = array("H")
-    values.frombytes(base64.b64decode(weights["u16"])[2 * layer * per_layer : 2 * (layer + 1) * per_layer])
-    if values.itemsize != 2:  # pragma: no cover - array's "H" is 2 bytes on every CPython platform
-        raise RuntimeError("unsigned short is not 16 bits here")
+def eight_bit(weights: dict[str, Any]) -> bytes:
+    """The stored 16-bit weights (little-endian q / 65535) requantised to 8 bits (q / 255)."""
+    values = array("H", base64.b64decode(weights["u16"]))
+    if sys.byteorder == "big":  # array reads native order; the stored integers are little-endian
+        values.byteswap()
     # 65535 / 255 = 257: round(q / 257) without floats.
     return bytes((q + 128) // 257 for q in values)
 
@@ -225,12 +223,14 @@ def parts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """One file per layer: its heads' weights at 8 bits, {"u8", "shape": [H, T, T], "causal"}."""
     weights = data["result"]["weights"]
     layers, heads, count, _ = weights["shape"]
+    per_layer = packed_length([heads, count, count], weights["causal"])
+    eight = eight_bit(weights)  # decoded once for every layer
     return {
         f"layer-{layer + 1}": {
             "kind": "attention-layer",
             "layer": layer + 1,
             "weights": {
-                "u8": base64.b64encode(layer_bytes(weights, layer)).decode("ascii"),
+                "u8": base64.b64encode(eight[layer * per_layer : (layer + 1) * per_layer]).decode("ascii"),
                 "shape": [heads, count, count],
                 "causal": weights["causal"],
             },

@@ -193,7 +193,7 @@ class _Parser(HTMLParser):
     def parts(self, value: str) -> list[tuple[str, str]]:
         """The part files beside a figure's data file (`data/<stem>.<part>.json`), each as
         (part name, JSON made safe for a script element), in name order."""
-        path, file = self.local(value)
+        _, file = self.local(value)
         if file is None:
             return []
         stem = file.name.removesuffix(".json")

@@ -53,6 +53,23 @@ def browser_page(width: int = 1200, height: int = 900, touch: bool = False) -> I
             browser.close()
 
 
+def only_from(page, *origins: str) -> list[str]:
+    """Let `page` load only from these URL prefixes (and data:/about:); every other request is
+    aborted and recorded in the returned list, which the test checks is empty."""
+    outside: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith((*origins, "data:", "about:")):
+            request_route.continue_()
+        else:
+            outside.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return outside
+
+
 def built_site(tmp_path_factory, tiny_model_dir, name: str, article: str) -> Path:
     """A site with one article (articles/<name>.md) on the tiny GPT-2, built once."""
     from ecco_build.build import build

@@ -11,7 +11,7 @@ import pytest
 
 from ecco_build.build import build
 from ecco_build.render.figure_files import FigureFiles
-from tests.browser import browser_page, serve
+from tests.browser import browser_page, only_from, serve
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,6 @@ def heights(page):
 
 
 def test_the_host_script_fits_the_iframe_and_ignores_other_messages(site, tmp_path):
-    outside = []
     with serve(site) as site_url, serve(tmp_path) as host_url:
         assert site_url != host_url
         values = {"site": site_url, "host": host_url, "embed": FIGURE.embed, "spam": SPAM}
@@ -56,16 +55,7 @@ def test_the_host_script_fits_the_iframe_and_ignores_other_messages(site, tmp_pa
         (tmp_path / "liar.html").write_text(LIAR)
         (tmp_path / "liar.js").write_text(LIAR_JS.format(**values))
         with browser_page(width=900, height=800) as page:
-
-            def route(request_route):
-                url = request_route.request.url
-                if url.startswith((site_url, host_url)) or url.startswith(("data:", "about:")):
-                    request_route.continue_()
-                else:
-                    outside.append(url)
-                    request_route.abort()
-
-            page.route("**/*", route)
+            outside = only_from(page, site_url, host_url)
             page.goto(host_url + "index.html")
             frame = page.frame_locator("#figure")
             token = frame.locator(".ecco-token.output[role=button]").nth(2)

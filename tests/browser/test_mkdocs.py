@@ -18,7 +18,7 @@ import pytest
 from ecco_build.build import build
 from ecco_build.render.figure_files import FigureFiles
 from ecco_build.serve import _State, bind
-from tests.browser import browser_page, serve
+from tests.browser import browser_page, only_from, serve
 
 pytestmark = pytest.mark.browser
 
@@ -69,17 +69,7 @@ def test_both_snippets_work_in_a_mkdocs_site(tmp_path):
         built = (blog / "site" / "index.html").read_text()
         assert component.splitlines()[1] in built and iframe in built  # raw HTML passed through
         with serve(blog / "site") as blog_url, browser_page(width=1100) as page:
-            outside = []
-
-            def route(request_route):
-                url = request_route.request.url
-                if url.startswith((site_url, blog_url, "data:", "about:")):
-                    request_route.continue_()
-                else:
-                    outside.append(url)
-                    request_route.abort()
-
-            page.route("**/*", route)
+            outside = only_from(page, site_url, blog_url)
             page.goto(blog_url + "index.html")
             page.wait_for_selector("ecco-saliency.is-hydrated", state="attached", timeout=15_000)
             outputs = page.locator("ecco-saliency .ecco-token.output[role=button]")
