@@ -111,7 +111,7 @@ def build(
     store = DataStore(config.data_path, config.root)
     stats = RunStats()
     where = planned.places(checked.articles)
-    jobs = planned.jobs.values()
+    jobs = planned.every()
     results = run_jobs(jobs, store, device or config.device, recompute=recompute, where=where, stats=stats)
     if checked.info is not None:  # the lock of the models used, written only if it changes
         write_lock(config, checked.info.lock_entries({job.model.alias for job in jobs}))
@@ -164,7 +164,7 @@ def build_shard(
     start = time.perf_counter()
     config, checked = validated(site_dir, None, relock)
     planned = plan(checked)
-    unique = {job.key: job for job in planned.jobs.values()}
+    unique = {job.key: job for job in planned.every()}
     mine = shard.select(unique.values())
     stats = RunStats()
     store = DataStore(config.data_path, config.root)
@@ -179,7 +179,7 @@ def build_shard(
 
 def _stale_warning(config: SiteConfig, planned: Plan) -> list[str]:
     """A warning naming the data files no directive uses, if there are any."""
-    used = {job.filename for job in planned.jobs.values()}
+    used = {job.filename for job in planned.every()}
     stale = (
         sorted(p.name for p in config.data_path.glob("*.json") if p.name not in used | {LOCK_NAME})
         if config.data_path.is_dir()
@@ -206,7 +206,7 @@ def _render(
     """Every page into the staging folder; returns how many article pages were rendered
     (the others were unchanged and copied from the last build)."""
     rendered = 0
-    renderer = Renderer(config, planned.jobs, results, stage, checked.bibliographies)
+    renderer = Renderer(config, planned, results, stage, checked.bibliographies)
     copy_static(config, stage)
     pages = PageCache(out_dir, stage)
     exports = Exports(out_dir, stage) if config.exports else None

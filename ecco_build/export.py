@@ -110,8 +110,7 @@ def stored_results(article: Article, planned: Plan, store: DataStore) -> dict[st
     """The stored record of each of the article's figures; a missing one is an error at its
     directive, since export never computes."""
     results, problems = {}, []
-    for directive in article.directives:
-        job = planned.job(directive)
+    for job, directive in ((j, d) for d in article.directives for j in planned.panels(d)):
         data = store.load(job)
         if data is not None:
             results[job.key] = data
@@ -146,7 +145,7 @@ def render_page(
     stage: Path,
 ) -> tuple[str, list[str]]:
     """The article rendered into `stage` (a scratch site) and made self-contained."""
-    renderer = Renderer(config, planned.jobs, results, stage, checked.bibliographies)
+    renderer = Renderer(config, planned, results, stage, checked.bibliographies)
     copy_static(config, stage)
     with template_errors(article.path, config):
         page = renderer.article(article)
@@ -167,8 +166,8 @@ def size_warning(size: int, article: Article, planned: Plan, results: dict[str, 
     for figure in article.figures.values():
         if figure.directive is None:
             continue
-        data = results[planned.job(figure.directive).key]
-        weight = len(dumps(KINDS[figure.directive.kind].page_form(data)).encode("utf-8"))
+        form = KINDS[figure.directive.kind].page_form
+        weight = sum(len(dumps(form(results[job.key])).encode()) for job in planned.panels(figure.directive))
         if heaviest is None or weight > heaviest[0]:
             heaviest = (weight, figure)
     message = f"{article.path}: the exported file is {megabytes(size)}"

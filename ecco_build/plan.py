@@ -68,33 +68,49 @@ def make_job(directive: Directive, ref: ModelRef, fingerprint: str) -> Job:
 
 @dataclass(frozen=True)
 class Plan:
-    """The job of every directive, by its place."""
+    """The job of every directive, by its place; a comparison (:models:) has one job per model,
+    its first model's in `jobs` and the others', in order, in `compared`."""
 
     jobs: dict[FigureKey, Job]
+    compared: dict[FigureKey, tuple[Job, ...]] = field(default_factory=dict)
 
     def job(self, directive: Directive) -> Job:
         return self.jobs[FigureKey(directive.path, directive.number)]
 
+    def panels(self, directive: Directive) -> tuple[Job, ...]:
+        """The directive's jobs: its model's, or one per model of its comparison, in order."""
+        key = FigureKey(directive.path, directive.number)
+        return (self.jobs[key], *self.compared.get(key, ()))
+
     def of(self, article: Article) -> list[Job]:
-        """The article's jobs, one per directive, in order."""
-        return [self.jobs[FigureKey(article.path, d.number)] for d in article.directives]
+        """The article's jobs, directive by directive, each comparison's in its models' order."""
+        return [job for d in article.directives for job in self.panels(d)]
+
+    def every(self) -> list[Job]:
+        """Every job of the site (one that several directives share, as often as they do)."""
+        return [*self.jobs.values(), *(job for jobs in self.compared.values() for job in jobs)]
 
     def places(self, articles: tuple[Article, ...]) -> dict[str, str]:
         """Job key → the `path:line`s of the directives that need it, for progress and errors."""
         found: dict[str, list[str]] = {}
         for article in articles:
             for directive in article.directives:
-                found.setdefault(self.job(directive).key, []).append(directive.where)
+                for job in self.panels(directive):
+                    found.setdefault(job.key, []).append(directive.where)
         return {key: ", ".join(where) for key, where in found.items()}
 
 
 def plan(validated: Validated) -> Plan:
-    """The job of every directive that passed validation (`validated.models` holds its model)."""
-    jobs = {}
+    """The job of every directive that passed validation (`validated.models` holds its model,
+    `validated.compared` a comparison's other models)."""
+    jobs, compared = {}, {}
     for article in validated.articles:
         for directive in article.directives:
             key = FigureKey(article.path, directive.number)
             model = validated.models.get(key)
             if model is not None:
                 jobs[key] = make_job(directive, model.ref, model.fingerprint)
-    return Plan(jobs)
+            others = validated.compared.get(key, ())
+            if model is not None and others:
+                compared[key] = tuple(make_job(directive, m.ref, m.fingerprint) for m in others)
+    return Plan(jobs, compared)

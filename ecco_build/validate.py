@@ -15,25 +15,23 @@ from markdown_it.token import Token
 
 from ecco_build.config import SiteConfig
 from ecco_build.contain import Refused, SiteFiles, real_path
+from ecco_build.directive_models import (  # noqa: F401 (re-exported: validation's model checks)
+    ResolvedModel,
+    check_directive,
+    check_models,
+    model_problems,
+    requirement_problem,
+)
 from ecco_build.document import citations, formulas, links, prose, references, values
 from ecco_build.document.articles import Article, Directive, find_articles, read_article
 from ecco_build.document.fences import CALLOUTS, split_body
 from ecco_build.document.lines import line_of
 from ecco_build.document.markdown import markdown_parser
-from ecco_build.errors import ModelLoadError, Problem, clip, did_you_mean, display_path
-from ecco_build.kinds.kind import Kind
-from ecco_build.kinds.options import POSITION, TARGET, planned_output, position_problem, validate_options
+from ecco_build.errors import Problem, clip, did_you_mean, display_path
+from ecco_build.kinds.options import validate_options
 from ecco_build.kinds.registry import KINDS
-from ecco_build.models import loader
-from ecco_build.models.facts import ModelFacts, ModelInfo
-from ecco_build.models.tokenizer import NoTokenizer
-from ecco_build.plan import FigureKey, make_job
-
-
-@dataclass(frozen=True)
-class ResolvedModel:  # a directive's model, resolved: what its job key names
-    ref: loader.ModelRef
-    fingerprint: str
+from ecco_build.models.facts import ModelInfo
+from ecco_build.plan import FigureKey
 
 
 @dataclass(frozen=True)
@@ -45,6 +43,8 @@ class Validated:
     # article path → the files its page reads (bibliography, linked files, images, hero), resolved
     files: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     models: dict[FigureKey, ResolvedModel] = field(default_factory=dict)  # of each directive passed
+    # the other models of each comparison passed (:models:, after the first, which is in `models`)
+    compared: dict[FigureKey, tuple[ResolvedModel, ...]] = field(default_factory=dict)
     info: ModelInfo | None = None  # the models' facts, for the lock a build writes
 
 
@@ -72,90 +72,6 @@ def parse_directive(
     if options is None:
         return None
     return Directive(kind_name, options, caption, path, fence_line, number)
-
-
-def check_directive(directive: Directive, info: ModelInfo) -> tuple[list[Problem], ResolvedModel | None]:
-    """The directive's problems that need no weights (its model's config.json and tokenizer
-    suffice), or its resolved model."""
-    where = (directive.path, directive.line)
-    config = info.config
-    alias = directive.options.get("model") or config.default_model
-    if not alias:
-        return [Problem(*where, "no :model: given and site.toml sets no default_model")], None
-    if alias not in config.models:
-        hint = did_you_mean(alias, config.models) if config.models else "site.toml defines no models"
-        return [
-            Problem(
-                *where,
-                f'unknown model "{clip(alias)}"; {hint}; define it as [models.{clip(alias)}] in site.toml',
-            )
-        ], None
-    try:
-        ref, fingerprint, facts = info.ref(alias), info.fingerprint(alias), info.facts(alias)
-        try:
-            found = [] if facts is None else model_problems(directive, facts)
-        except NoTokenizer:  # model absent: a stored result proves the token checks (:watch:, :foil:,
-            found = []  # prompt length), computed and checked with these options and this tokenizer
-        filename = make_job(directive, ref, fingerprint).filename  # without one, result_problems says why
-        found = found or info.result_problems(alias, directive.kind, filename, directive.where)
-        if found:
-            return [Problem(*where, message) for message in found], None
-        return [], ResolvedModel(ref, fingerprint)
-    except ModelLoadError as exc:
-        return [Problem(*where, str(exc))], None
-
-
-def requirement_problem(kind: Kind, facts: ModelFacts) -> str | None:
-    """Why the model cannot serve the kind (`kind.requires`), or None."""
-    if not facts.encoder:
-        return None
-    if kind.requires == "causal":
-        return (
-            f'{kind.name} needs a text-generating model, but "{facts.alias}" is a '
-            f"{facts.model_type} encoder; use a causal model such as builtin:demo"
-        )
-    if kind.requires == "causal_or_masked_lm" and not facts.has_head:
-        return (
-            f"{kind.name} needs a causal model or a masked LM with its MLM head, "
-            f'but "{facts.alias}" is a {facts.model_type} encoder without one'
-        )
-    return None
-
-
-def model_problems(directive: Directive, facts: ModelFacts) -> list[str]:
-    """What config.json and the tokenizer tell about this directive, as messages: the kind's
-    requirement, then its token rules, then the context and position rules."""
-    kind = KINDS[directive.kind]
-    requirement = requirement_problem(kind, facts)
-    if requirement:
-        return [requirement]
-    record = kind.record_of(directive.options)
-    problems = kind.check_tokens(record, facts)
-    prompt = directive.options.get("prompt")
-    if not isinstance(prompt, str):
-        return problems
-    count = facts.count_tokens(prompt)
-    output = planned_output(record, facts)
-    if facts.context and count + output > facts.context:
-        problems.append(
-            f"prompt is {count} tokens{f' + {output} of output' if output else ''}"
-            f', more than the {facts.context}-token context of model "{facts.alias}"; shorten it'
-        )
-    position = directive.options.get(POSITION.name)
-    if position is not None:
-        problems.extend(
-            _position_problems(position, count, output, bool(directive.options.get(TARGET.name)), facts)
-        )
-    return problems
-
-
-def _position_problems(position: int, count: int, output: int, target: bool, facts: ModelFacts) -> list[str]:
-    """As the lens reads :position:: over prompt + output on a causal model (the output being
-    the target, or at most max_new_tokens generated); over the prompt alone on a masked LM,
-    where a negative position means the [MASK] token."""
-    output = 0 if facts.encoder else output
-    message = position_problem(position, count, output, exact=target or not output)
-    return [message] if message and not (facts.encoder and position < 0) else []
 
 
 def bibliography_of(
@@ -231,6 +147,7 @@ class _Reading:
         self.bibliographies: dict[str, citations.Bibliography] = {}
         self.files_read: dict[str, tuple[Path, ...]] = {}
         self.models: dict[FigureKey, ResolvedModel] = {}
+        self.compared: dict[FigureKey, tuple[ResolvedModel, ...]] = {}
         self.slugs: dict[str, str] = {}
 
     def read(self, source: Path, by_name: dict[str, Path]) -> None:
@@ -247,10 +164,12 @@ class _Reading:
         self.check_prose(article, by_name)
         self.articles.append(article)
         for directive in article.directives:
-            found, model = check_directive(directive, self.info)
+            found, models = check_models(directive, self.info)
             self.problems.extend(found)
-            if model:
-                self.models[FigureKey(article.path, directive.number)] = model
+            if models:
+                self.models[FigureKey(article.path, directive.number)] = models[0]
+            if models[1:]:
+                self.compared[FigureKey(article.path, directive.number)] = models[1:]
 
     def check_prose(self, article: Article, by_name: dict[str, Path]) -> None:
         """The article's prose: its body, captions, callout bodies and image titles, checked alike."""
@@ -296,5 +215,6 @@ def validate(config: SiteConfig, relock: bool = False) -> Validated:
         reading.bibliographies,
         reading.files_read,
         reading.models,
+        reading.compared,
         reading.info,
     )

@@ -112,6 +112,14 @@ def test_every_figure_has_an_embed_page_with_just_the_figure(site):
         assert "ecco-embed-panel" not in text  # the panel is the article's
 
 
+def panels(site: Path, slug: str, fid: str) -> int:
+    """How many models a figure shows (a comparison's data-models), 1 for most."""
+    for attrs in Tags((site / slug / "index.html").read_text()).all("figure"):
+        if attrs.get("id") == fid:
+            return len((attrs.get("data-models") or "one").split())
+    raise AssertionError(f"no figure {fid} in {slug}")
+
+
 def test_oembed_records_have_the_required_fields_and_are_discovered(site):
     for slug, fid, kind in figures(site):
         files = FigureFiles(slug, fid)
@@ -119,7 +127,8 @@ def test_oembed_records_have_the_required_fields_and_are_discovered(site):
         assert record["version"] == "1.0" and record["type"] == "rich"
         for name in ("width", "height"):
             assert isinstance(record[name], int) and record[name] > 0
-        assert record["height"] == HEIGHTS[kind]
+        n = panels(site, slug, fid)  # a saliency comparison is taller by its difference views
+        assert record["height"] == HEIGHTS[kind] + (220 * (n - 1) if kind == "saliency" else 0)
         assert record["provider_url"] == BASE and record["provider_name"] == "ecco-build examples"
         assert record["author_name"] == "The ecco-build developers"
         # Exports are on in the example site: the thumbnail is the light PNG, with its size.
@@ -145,12 +154,17 @@ def test_the_panel_snippets_use_base_url_and_every_figure_has_its_data_file(site
         iframe_text, component_text = tags.areas[f"{fid}-embed-iframe"], tags.areas[f"{fid}-embed-component"]
         (iframe,) = Tags(iframe_text).all("iframe")
         assert iframe["src"] == BASE + FigureFiles(slug, fid).embed
-        assert iframe["height"] == str(HEIGHTS[kind])
+        n = panels(site, slug, fid)
+        assert iframe["height"] == str(HEIGHTS[kind] + (220 * (n - 1) if kind == "saliency" else 0))
         snippet = Tags(component_text)
         assert snippet.all("script") == [{"type": "module", "src": BASE + "static/js/ecco.js"}]
-        (element,) = snippet.all(f"ecco-{kind}")
+        (element,) = snippet.all("ecco-compare" if n > 1 else f"ecco-{kind}")
         data = element["src"].removeprefix(BASE)
         assert data.startswith("data/") and json.loads((site / data).read_text())  # inline or not
+        if n > 1:  # a comparison's file names each model's data file, beside it
+            record = json.loads((site / data).read_text())
+            assert len(record["panels"]) == n and record["element"] == f"ecco-{kind}"
+            assert all((site / "data" / p["src"]).is_file() for p in record["panels"])
         buttons = [b for b in tags.all("button") if b.get("data-copy", "").startswith(f"{fid}-embed-")]
         assert len(buttons) == 2
         hrefs = {a["href"] for a in tags.all("a") if "href" in a}

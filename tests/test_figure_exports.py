@@ -36,11 +36,25 @@ def site(tmp_path_factory):
 
 
 def record_of(out: Path, name: str) -> dict:
-    """The stored record of a figure: the data file named by its <figure> in the article page."""
+    """The stored record of a figure: the data file named by its <figure> in the article page;
+    of a comparison's panel (exported as `<id>-<alias>`), the data file its compare file names."""
     slug, figure_id = name.split("/")
     page = (out / slug / "index.html").read_text()
-    start = page.index(f'id="{figure_id}"')
+    ids = [
+        i
+        for i in re.findall(r'<figure class="ecco-figure[^"]*" id="([^"]+)"', page)
+        if figure_id.startswith(i)
+    ]
+    own = max(ids, key=len)
+    start = page.index(f'id="{own}"')
     figure = page[start : page.index("</figure>", start)]
+    compared = re.search(r"data/([a-z-]+-[0-9a-f]{20}\.compare-[0-9a-f]+\.json)", figure)
+    if compared:
+        panels = json.loads((out / "data" / compared.group(1)).read_text())["panels"]
+        [src] = [
+            p["src"] for i, p in enumerate(panels) if (own if i == 0 else f"{own}-{p['model']}") == figure_id
+        ]
+        return json.loads((ROOT / "data" / src).read_text())
     found = re.search(r"data/([a-z-]+-[0-9a-f]{20})\.json", figure)
     assert found, f"{name}: its page names no data file"
     return json.loads((ROOT / "data" / f"{found.group(1)}.json").read_text())

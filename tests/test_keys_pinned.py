@@ -16,7 +16,7 @@ def test_example_site_jobs_are_the_committed_data_files():
     config = load_config(ROOT)
     validated = validate(config)
     assert not validated.problems
-    jobs = {job.filename: job for job in plan(validated).jobs.values()}
+    jobs = {job.filename: job for job in plan(validated).every()}  # a comparison's every panel
     assert set(jobs) == {p.name for p in config.data_path.glob("*.json")}
     for name, job in jobs.items():
         stored = json.loads((config.data_path / name).read_text())

@@ -40,7 +40,7 @@ LAYERS: tuple[dict[str, tuple[str, ...]], ...] = (
         "families": ("models.families", "models.hub"),
     },
     {"models": ("models",)},
-    {"planning": ("envelope", "plan", "store", "validate", "shard")},
+    {"planning": ("envelope", "plan", "store", "validate", "directive_models", "shard")},
     {"analyses": ("analyses",), "run": ("run",)},
     {"render": ("render",), "pagecache": ("pagecache",), "output": ("output",)},
     {"entry": ("build", "serve", "scaffold", "export", "cli", "__main__")},

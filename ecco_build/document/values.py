@@ -3,7 +3,8 @@
     the first `(` gets {value}`fig-saliency:/methods/integrated_gradients/share/0/10:percent`
 
 reads one number from the stored result of the figure labelled `fig-saliency` in the same
-article, at a JSON pointer (RFC 6901 path: object keys and list indices from 0) into its
+article (of a comparison, `fig-compare@llama` reads model llama's panel, and the bare label its
+first model's), at a JSON pointer (RFC 6901 path: object keys and list indices from 0) into its
 `result` object, whose shape each kind documents (`ecco-build kinds`, and the <Kind>Result
 docstrings in ecco_build/kinds/), and prints it in the format named last:
 
@@ -28,7 +29,7 @@ from typing import Any
 from markdown_it.token import Token
 from markupsafe import escape
 
-from ecco_build.document.articles import Article
+from ecco_build.document.articles import Article, Directive
 from ecco_build.document.lines import line_of
 from ecco_build.errors import ArticleErrors, Problem, clip, did_you_mean
 
@@ -39,7 +40,10 @@ FORMATS: dict[str, Callable[[float], str]] = {
     "integer": lambda v: f"{round(v):d}",
     "squared-percent": lambda v: f"{v * v * 100:.1f}%",
 }
-SYNTAX = "write {value}`FIGURE-LABEL:/json/pointer:FORMAT`, e.g. {value}`fig-x:/rank/0/3:integer`"
+SYNTAX = (
+    "write {value}`FIGURE-LABEL:/json/pointer:FORMAT` (FIGURE-LABEL@MODEL in a comparison), "
+    "e.g. {value}`fig-x:/rank/0/3:integer`"
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Reference:
     label: str
     pointer: tuple[str, ...]
     format: str
+    model: str = ""  # a comparison's model (:models:), "" for the figure's first
 
     @property
     def path(self) -> str:
@@ -62,7 +67,8 @@ def parse(content: str) -> Reference | str:
     if format_name not in FORMATS:
         return f'unknown format "{clip(format_name)}"; {did_you_mean(format_name, FORMATS)}'
     parts = tuple(p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/"))
-    return Reference(label, parts, format_name)
+    label, _, model = label.partition("@")
+    return Reference(label, parts, format_name, model)
 
 
 def roles(tokens: list[Token]) -> Iterator[tuple[Token, Token]]:
@@ -76,7 +82,7 @@ def roles(tokens: list[Token]) -> Iterator[tuple[Token, Token]]:
 def check(article: Article, tokens: list[Token], problems: list[Problem]) -> None:
     """Every role names a known role, reads as a reference and points at an analysis figure
     of this article; `tokens` is the article's prose (prose.tokens)."""
-    labels = {f.id for f in article.figures.values() if f.directive is not None}
+    labels = {f.id: f.directive for f in article.figures.values() if f.directive is not None}
     for role, inline in roles(tokens):
         name = role.meta.get("name", "")
         if name not in ROLES:
@@ -88,13 +94,23 @@ def check(article: Article, tokens: list[Token], problems: list[Problem]) -> Non
             problems.append(Problem(article.path, line_of(inline), f"{{value}}: {message}"))
 
 
-def _label_problem(reference: Reference, labels: set[str]) -> str | None:
+def _label_problem(reference: Reference, labels: dict[str, Directive]) -> str | None:
     if reference.label in labels:
-        return None
+        return _model_problem(reference, labels[reference.label].options.get("models") or [])
     if not labels:
         return "this article has no analysis figure to read from; give the directive a :label:"
     hint = did_you_mean(reference.label, labels)
     return f'no analysis figure "{clip(reference.label)}" in this article; {hint}'
+
+
+def _model_problem(reference: Reference, models: list[str]) -> str | None:
+    """Why the reference's model is not one of its figure's (`models`: its :models:), or None."""
+    if not reference.model or reference.model in models:
+        return None
+    if not models:
+        return f'{reference.label} shows one model; drop "@{clip(reference.model)}"'
+    hint = did_you_mean(reference.model, models)
+    return f'{reference.label} compares {", ".join(models)}, not "{clip(reference.model)}"; {hint}'
 
 
 def lookup(result: Any, reference: Reference) -> float | str:
@@ -117,18 +133,19 @@ def lookup(result: Any, reference: Reference) -> float | str:
     return float(value)
 
 
-def resolve(tokens: list[Token], path: str, result_of: Callable[[str], Any]) -> dict[str, float]:
-    """Each role's content → its number, read from `result_of(label)` (the stored result of the
-    figure with that label); `tokens` is the article's prose, nested Markdown included. Every
-    pointer that leads to no number is an ArticleErrors at its line (the build then stops
-    before its output replaces the site)."""
+def resolve(tokens: list[Token], path: str, result_of: Callable[[str, str], Any]) -> dict[str, float]:
+    """Each role's content → its number, read from `result_of(label, model)` (the stored result
+    of the figure with that label, of that model's panel in a comparison, "" for its first);
+    `tokens` is the article's prose, nested Markdown included. Every pointer that leads to no
+    number is an ArticleErrors at its line (the build then stops before its output replaces
+    the site)."""
     numbers: dict[str, float] = {}
     found = []
     for role, inline in roles(tokens):
         reference = parse(role.content)
         if role.meta.get("name") not in ROLES or isinstance(reference, str):
             continue  # check() said so already
-        value = lookup(result_of(reference.label), reference)
+        value = lookup(result_of(reference.label, reference.model), reference)
         if isinstance(value, str):
             message = f"{{value}}`{clip(role.content)}`: in the result of {reference.label}, {value}"
             found.append(Problem(path, line_of(inline), message))

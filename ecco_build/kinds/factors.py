@@ -291,4 +291,8 @@ KIND = Kind(
     page_form=tokens_page_form,
     compute_requires=(*COMPUTE_STACK, "sklearn"),
     chart=factors_chart.chart,
+    incomparable=(
+        "each model's neurons are its own, so one model's factors have no counterpart in another's; "
+        "write one factors figure per model, each with its :model:"
+    ),
 )

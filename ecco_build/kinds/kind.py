@@ -82,6 +82,11 @@ class Kind:
     # inside the hook), or a token figure's SVG, drawn directly. A kind gives one of the two.
     chart: Callable[[dict[str, Any], Any, Any], dict[str, Any]] | None = None
     draw_svg: Callable[[dict[str, Any], Any, Any], str] | None = None
+    # Why the kind cannot compare models side by side (:models:), or "" when it can
+    incomparable: str = ""
+    # Numbers the figure shows that its stored result does not hold, by name, for the {value}
+    # role beside the result's own keys (saliency's "distance": what its distance chart says)
+    derived: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         if not self.compute:

@@ -28,7 +28,15 @@ LINK = Option(
     "Share the selected output token with the article's other figures on the same prompt and model.",
     result=False,
 )
-PRESENTATION = (LABEL, WIDTH, LINK)
+MODELS = Option(
+    "models",
+    "aliases",
+    [],
+    "Compare 2 to 4 models side by side, e.g. [demo, llama]: a panel per model "
+    "(not factors; replaces :model:).",
+    result=False,
+)
+PRESENTATION = (LABEL, WIDTH, LINK, MODELS)
 
 GENERATION = (
     Option("max_new_tokens", int, 16, "Number of tokens to generate.", minimum=1, maximum=1024),
@@ -81,6 +89,7 @@ class Common:
     label: str
     width: str
     link: bool
+    models: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
 
 from ecco_build.errors import clip
+from ecco_build.kinds import saliency_distance
 from ecco_build.kinds.drawing import draw_tokens
 from ecco_build.kinds.exporting import ExportMeta, ExportTheme, token_figure
 from ecco_build.kinds.kind import COMPUTE_STACK, Kind
@@ -292,5 +293,6 @@ KIND = Kind(
     check_tokens=check_tokens,
     draw_svg=draw_svg,
     filters={**AGREEMENT_FILTERS, **DISTANCE_FILTERS},
+    derived=saliency_distance.derived,
     compute_requires=(*COMPUTE_STACK, "scipy"),  # attention flow and the Spearman agreement
 )

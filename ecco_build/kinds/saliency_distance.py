@@ -44,24 +44,54 @@ def reach(values: list[float], mass: float = 0.5) -> int:
     return len(values)
 
 
-def summary(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per method, for the figure notes: its name, the share at distance 1 and the distances
-    holding half and 90% of its attribution."""
-    found = []
+# What the chart draws: one saliency result, or a comparison's, (model alias, result) by model.
+Subject = dict[str, Any] | list[tuple[str, dict[str, Any]]]
+
+
+def figure_series(subject: Subject) -> list[tuple[str, list[float]]]:
+    """A line per method, or per model of a comparison (per model and method when there are
+    several methods), labelled."""
+    if isinstance(subject, dict):
+        return [(method.replace("_", " "), profile(subject, method)) for method in subject["methods"]]
+    several = any(len(result["methods"]) > 1 for _, result in subject)
+    return [
+        (f"{alias} · {method.replace('_', ' ')}" if several else alias, profile(result, method))
+        for alias, result in subject
+        for method in result["methods"]
+    ]
+
+
+def summary(subject: Subject) -> list[dict[str, Any]]:
+    """Per line of the chart, for the text under it: its label, the share at distance 1 and the
+    distances holding half and 90% of its attribution."""
+    return [
+        {"label": label, "first": values[0], "half": reach(values), "most": reach(values, 0.9)}
+        for label, values in figure_series(subject)
+    ]
+
+
+def derived(result: dict[str, Any]) -> dict[str, Any]:
+    """What the distance chart says, for the {value} role: `distance/<method>/first` (the share
+    on the token just before), `/half` and `/most` (the distances holding 50% and 90%), and
+    `/profile/<d-1>` (the share at distance d)."""
+    found = {}
     for method in result["methods"]:
         values = profile(result, method)
-        found.append(
-            {
-                "method": method.replace("_", " "),
-                "first": values[0],
-                "half": reach(values),
-                "most": reach(values, 0.9),
-            }
-        )
-    return found
+        found[method] = {
+            "first": values[0],
+            "half": reach(values),
+            "most": reach(values, 0.9),
+            "profile": values,
+        }
+    return {"distance": found}
 
 
-def spec(series: list[tuple[str, list[float]]], theme: ExportTheme, width: int = 520) -> dict[str, Any]:
+def targets_of(subject: Subject) -> int:
+    """How many output tokens the profiles average over (the first model's, in a comparison)."""
+    return len((subject if isinstance(subject, dict) else subject[0][1])["targets"])
+
+
+def spec(series: list[tuple[str, list[float]]], theme: ExportTheme, width: int = 400) -> dict[str, Any]:
     """A line per series (label, profile): share of attribution against distance back."""
     import altair as alt
 
@@ -85,7 +115,11 @@ def spec(series: list[tuple[str, list[float]]], theme: ExportTheme, width: int =
                 scale=alt.Scale(domainMin=1),
             ),
             y=alt.Y("share:Q", title="share of attribution", axis=alt.Axis(format="%")),
-            color=alt.Color("series:N", scale=scale, legend=alt.Legend(title=None, orient="top")),
+            color=alt.Color(
+                "series:N",
+                scale=scale,
+                legend=alt.Legend(title=None, orient="top", columns=2, labelFontSize=12, labelLimit=260),
+            ),
         )
         .properties(width=width, height=200)
     )
@@ -104,20 +138,16 @@ def themed(found: dict[str, Any], theme: ExportTheme) -> dict[str, Any]:
     return {**found, "background": theme.background, "config": {**found.get("config", {}), **config}}
 
 
-def figure_series(result: dict[str, Any]) -> list[tuple[str, list[float]]]:
-    return [(method.replace("_", " "), profile(result, method)) for method in result["methods"]]
-
-
 # The fallback's colours: the page shows it on either theme's background.
 NEUTRAL = ExportTheme("neutral", LIGHT, "transparent", "#80868b", "#80868b", "#9aa0a6")
 
 
-def fallback_svg(result: dict[str, Any]) -> Markup:
+def fallback_svg(subject: Subject) -> Markup:
     """The distance chart as inline SVG (vl-convert), for the view's static fallback. Its text
     is numbers and method names only; vl-convert escapes it."""
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(spec(figure_series(result), NEUTRAL))
+    svg = vl_convert.vegalite_to_svg(spec(figure_series(subject), NEUTRAL))
     width = re.search(r'<svg[^>]* width="(\d+)"', svg)
     # Scaled to the column (viewBox kept), never wider than drawn; a phone shows it whole.
     sized = re.sub(r'(<svg[^>]*?) width="\d+" height="\d+"', r"\1", svg, count=1)
@@ -135,4 +165,8 @@ DISTANCE = Option(
     "Draw each method's share of attribution by distance back from the output token under the figure.",
     result=False,
 )
-DISTANCE_FILTERS = {"saliency_distance_svg": fallback_svg, "saliency_distance_summary": summary}
+DISTANCE_FILTERS = {
+    "saliency_distance_svg": fallback_svg,
+    "saliency_distance_summary": summary,
+    "saliency_distance_targets": targets_of,
+}

@@ -29,7 +29,9 @@ class Option:
     """
 
     name: str
-    type: type | str  # str, int, float, bool, "list[str]", "choice" or "choices" (a list of them)
+    # str, int, float, bool, "list[str]", "choice", "choices" (a list of them), "layers",
+    # "components" or "aliases" (2 to 4 model aliases)
+    type: type | str
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
@@ -48,6 +50,8 @@ class Option:
             return "all | N | A-B | [list]"
         if self.type == "components":
             return "int | auto"
+        if self.type == "aliases":
+            return "[alias, alias, ...] (2 to 4)"
         return self.type if isinstance(self.type, str) else self.type.__name__
 
     @property
@@ -61,7 +65,7 @@ class Option:
             value = text
         elif self.type is str or self.type == "choice":
             value = self._yaml(text) if text[:1] in "\"'" else text
-        elif self.type == "choices" and text[:1] != "[":
+        elif self.type in ("choices", "aliases") and text[:1] != "[":
             value = [part.strip() for part in text.split(",")]
         else:
             value = self._yaml(text)
@@ -91,6 +95,7 @@ def _validator(option: Option) -> Check:
         "list[str]": fields.strings,
         "layers": lambda: _layers,
         "components": lambda: _components,
+        "aliases": lambda: _aliases,
     }
     return made[option.type]()
 
@@ -115,6 +120,26 @@ def _components(value: Any, name: str) -> Any:
     if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 64):
         return value
     raise OptionError(f'{name} must be a number of factors from 1 to 64, or "auto", not {shown(value)}')
+
+
+def _aliases(value: Any, name: str) -> list[str]:
+    """2 to 4 model aliases, none twice (:models:), or none (the default: one model, :model:'s);
+    one string is not a comparison."""
+    if value == []:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise OptionError(
+            f"{name} must be a list of 2 to 4 model aliases, like [demo, llama], not {shown(value)}"
+        )
+    if not 2 <= len(value) <= 4:
+        raise OptionError(
+            f"{name} lists {len(value)} model(s); a comparison takes 2 to 4, like [demo, llama]"
+        )
+    items = [item.strip() for item in value]
+    twice = sorted({item for item in items if items.count(item) > 1})
+    if twice:
+        raise OptionError(f"{name} lists {clip(', '.join(twice))} twice; list each model once")
+    return items
 
 
 def _choices(choices: tuple[str, ...]) -> Check:

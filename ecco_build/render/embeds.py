@@ -18,7 +18,7 @@ import struct
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
@@ -27,8 +27,9 @@ from markupsafe import Markup
 from ecco_build.config import SiteConfig
 from ecco_build.document.articles import Article, Directive
 from ecco_build.kinds.registry import KINDS
-from ecco_build.render.figure_files import FigureFiles
-from ecco_build.render.figures import Page, Placed, plain_text, render_figure
+from ecco_build.render.compare import COMPARE_ELEMENT, aliases_of, component_file
+from ecco_build.render.figure_files import FigureFiles, export_ids
+from ecco_build.render.figures import DataFile, Page, Placed, RenderedFigure, plain_text
 
 # Chart-like kinds: their exports include a Vega-Lite spec (FigureFiles.chart_spec).
 CHART_KINDS = frozenset({"rankings", "rankings-watch", "layer-predictions", "factors"})
@@ -65,6 +66,23 @@ class Panel:
     exports: tuple[tuple[str, str], ...]  # (label, href), empty when the site draws none
 
 
+class Draw(Protocol):
+    """Draws the figure placed somewhere (its article page, its embed page)."""
+
+    def __call__(self, placed: Placed, **context: Any) -> RenderedFigure: ...
+
+
+# A figure's stored records with their data files: one, or one per model of a comparison.
+Shown = list[tuple[dict[str, Any], str]]
+
+
+def elements(directive: Directive) -> tuple[str, ...]:
+    """The custom elements a figure of `directive` uses: its kind's, and <ecco-compare> for a
+    comparison (:models:)."""
+    own = KINDS[directive.kind].element
+    return (COMPARE_ELEMENT, own) if directive.options.get("models") else (own,)
+
+
 def caption_text(caption_html: str) -> str:
     """The caption's text, whitespace collapsed, clipped to TITLE_LIMIT characters."""
     text = plain_text(caption_html)
@@ -92,12 +110,28 @@ def component_snippet(base: str, element: str, filename: str) -> str:
     )
 
 
-def export_links(files: FigureFiles, kind: str, root: str) -> tuple[tuple[str, str], ...]:
+def export_links(files: FigureFiles, kind: str, root: str, model: str = "") -> tuple[tuple[str, str], ...]:
+    """The export links of a figure, or of one model's panel of a comparison (`model`)."""
     links = []
+    of = f", {model}" if model else ""
     for theme in ("light", "dark"):
-        links += [(f"SVG ({theme})", root + files.svg(theme)), (f"PNG 2× ({theme})", root + files.png(theme))]
+        links += [
+            (f"SVG ({theme}{of})", root + files.svg(theme)),
+            (f"PNG 2× ({theme}{of})", root + files.png(theme)),
+        ]
     if kind in CHART_KINDS:
-        links.append(("Vega-Lite spec", root + files.chart_spec))
+        links.append((f"Vega-Lite spec{f' ({model})' if model else ''}", root + files.chart_spec))
+    return tuple(links)
+
+
+def comparison_exports(
+    slug: str, figure_id: str, kind: str, root: str, aliases: list[str]
+) -> tuple[tuple[str, str], ...]:
+    """A comparison's export links: each model's panel drawn alone, the first under the figure's
+    own name (its oEmbed thumbnail), the others under `<id>-<alias>` (render/pages.py)."""
+    links: list[tuple[str, str]] = []
+    for name, alias in zip(export_ids(figure_id, aliases), aliases, strict=True):
+        links += export_links(FigureFiles(slug, name), kind, root, alias)
     return tuple(links)
 
 
@@ -143,44 +177,70 @@ class Embeds:
         self.base = config.base_url.rstrip("/") + "/" if config.base_url else ""
         self.records: dict[str, tuple[dict[str, Any], str]] = {}  # written: path → (record, PNG)
 
-    def panel(self, article: Article, directive: Directive, placed: Placed, filename: str) -> Panel:
-        """The notes panel of a figure on its article page (`placed.page`)."""
+    def panel(self, article: Article, directive: Directive, placed: Placed, shown: Shown) -> Panel:
+        """The notes panel of a figure on its article page (`placed.page`); `shown`: its stored
+        records and their data files (several for a comparison)."""
         files = FigureFiles(article.slug, placed.id)
         root = placed.page.root
         base = self.base or root
-        height = HEIGHTS.get(directive.kind, DEFAULT_HEIGHT)
+        height = self.height(directive, len(shown))
+        exports: tuple[tuple[str, str], ...] = ()
+        if self.config.exports and len(shown) > 1:
+            exports = comparison_exports(
+                article.slug, placed.id, directive.kind, root, aliases_of(directive, shown)
+            )
+        elif self.config.exports:
+            exports = export_links(files, directive.kind, root)
+        compared = component_file(directive, shown)
+        element, filename = (
+            (COMPARE_ELEMENT, compared.name) if compared else (elements(directive)[0], shown[0][1])
+        )
         return Panel(
             iframe=iframe_snippet(base + files.embed, figure_title(placed), height),
-            component=component_snippet(base, KINDS[directive.kind].element, filename),
+            component=component_snippet(base, element, filename),
             absolute=bool(self.base),
             embed_href=root + files.embed,
             host_script=root + "static/js/embed-host.js",
-            exports=export_links(files, directive.kind, root) if self.config.exports else (),
+            exports=exports,
         )
 
+    @staticmethod
+    def height(directive: Directive, panels: int) -> int:
+        """The iframe's height: its kind's, and a difference view's more for a saliency comparison
+        (the panels sit side by side at 720 px; stacked, the host script fits the height)."""
+        extra = 220 * (panels - 1) if panels > 1 and directive.kind == "saliency" else 0
+        return HEIGHTS.get(directive.kind, DEFAULT_HEIGHT) + extra
+
+    @staticmethod
+    def component_files(directive: Directive, shown: Shown) -> list[DataFile]:
+        """The data file the web-component snippet of a comparison fetches (none for one model)."""
+        compared = component_file(directive, shown)
+        return [compared] if compared else []
+
     def write(
-        self, article: Article, directive: Directive, data: dict[str, Any], filename: str, placed: Placed
+        self, article: Article, directive: Directive, draw: Draw, placed: Placed, panels: int = 1
     ) -> None:
-        """The figure's embed page and, with a base_url, its oEmbed record."""
+        """The figure's embed page and, with a base_url, its oEmbed record; `draw` draws the
+        figure (`panels`: how many models it shows)."""
         files = FigureFiles(article.slug, placed.id)
         page = Page(files.embed, "../../")
         caption = Markup(rebase(placed.caption, article.slug, placed.id))
         there = Placed(page, placed.number, placed.id, caption)
         article_href = f"../../{article.slug}/index.html#{placed.id}"
-        figure = render_figure(self.env, directive, data, filename, there, embedded=article_href)
+        figure = draw(there, embedded=article_href)
         title = figure_title(placed)
         html = self.env.get_template("embed.html").render(
             site=self.site,
             page=page,
             title=title,
             figure=Markup(figure.html),
-            element=KINDS[directive.kind].element,
+            elements=elements(directive),
             oembed=self.base + files.oembed if self.base else "",
             canonical=f"{self.base}{article.slug}/#{placed.id}" if self.base else "",
         )
         self._text(files.embed, html)
         if self.base:
-            record = self.oembed(article, directive, files, title)
+            record = self.oembed(article, directive, files, title, panels)
             self.records[files.oembed] = (record, files.png("light"))
             self._text(files.oembed, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
@@ -198,10 +258,10 @@ class Embeds:
             self._text(path, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
     def oembed(
-        self, article: Article, directive: Directive, files: FigureFiles, title: str
+        self, article: Article, directive: Directive, files: FigureFiles, title: str, panels: int
     ) -> dict[str, Any]:
         """The oEmbed 1.0 record (type "rich") of the figure's embed page."""
-        height = HEIGHTS.get(directive.kind, DEFAULT_HEIGHT)
+        height = self.height(directive, panels)
         record: dict[str, Any] = {
             "version": "1.0",
             "type": "rich",

@@ -26,7 +26,7 @@ from ecco_build.document.articles import Article
 from ecco_build.errors import EccoBuildError, clip
 from ecco_build.kinds.exporting import THEMES, ExportMeta
 from ecco_build.kinds.registry import KINDS
-from ecco_build.render.figure_files import FigureFiles
+from ecco_build.render.figure_files import FigureFiles, export_ids
 from ecco_build.render.figures import plain_text
 from ecco_build.store import dumps
 
@@ -139,7 +139,12 @@ class Exports:
     def keep(self, article: Article) -> bool:
         """For an article whose page was reused: copy its figures' exports; False if the
         previous site lacks one (render the article again, which redraws what is missing)."""
-        names = [f"{article.slug}/{f.id}" for f in article.figures.values() if f.directive is not None]
+        names = [
+            f"{article.slug}/{name}"
+            for f in article.figures.values()
+            if f.directive is not None
+            for name in export_ids(f.id, f.directive.options.get("models") or [])
+        ]
         if not all(name in self.old and self._present(self.old[name]["paths"]) for name in names):
             return False
         for name in names:

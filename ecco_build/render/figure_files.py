@@ -29,6 +29,18 @@ def file_stem(figure_id: str) -> str:
     return f"{safe or 'figure'}-{hashlib.sha256(figure_id.encode()).hexdigest()[:10]}"
 
 
+def panel_id(figure_id: str, alias: str) -> str:
+    """The name a comparison's panel of model `alias` is exported under (its first model's is
+    the figure's own)."""
+    return f"{figure_id}-{alias}"
+
+
+def export_ids(figure_id: str, models: list[str]) -> list[str]:
+    """The names a figure's exports go under: its id, and a panel id for each model of a
+    comparison after the first (`models`: its :models:, empty for one model)."""
+    return [figure_id, *(panel_id(figure_id, alias) for alias in models[1:])]
+
+
 @dataclass(frozen=True)
 class FigureFiles:
     slug: str

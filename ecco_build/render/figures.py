@@ -111,18 +111,11 @@ def part_files(kind: Any, data: dict[str, Any], filename: str) -> tuple[DataFile
     return tuple(DataFile(part_name(filename, name), dumps(record)) for name, record in parts.items())
 
 
-def render_figure(
-    env: Environment,
-    directive: Directive,
-    data: dict[str, Any],
-    filename: str,
-    placed: Placed,
-    **context: Any,
-) -> RenderedFigure:
-    """The figure of `directive`, whose stored record (kind, options, provenance, result) is
-    `data` and whose data file is `filename` (the job's). The kind gives the template, the
-    element and the form the page carries. `context` goes to the template as it is (embeds.py:
-    `panel`, the notes' embed panel; `embedded`, the article link of a figure on its embed page)."""
+def figure_context(
+    directive: Directive, data: dict[str, Any], filename: str, placed: Placed
+) -> tuple[dict[str, Any], DataFile]:
+    """What the kind's template is given for one stored record (kind, options, provenance,
+    result) whose data file is `filename`, and that data file: the page form, inlined when small."""
     kind = KINDS[directive.kind]
     text = dumps(kind.page_form(data))
     data_url = f"{placed.page.root}data/{filename}"
@@ -138,15 +131,32 @@ def render_figure(
         "caption": Markup(placed.caption),
         "link": linked(data) if directive.options.get("link", True) else None,
     }
-    html = env.get_template(kind.template).render(
-        figure=figure,
-        data=data,
-        result=data["result"],
-        options=directive.options,
-        payload=payload,
-        src=src,
-        data_url=data_url,
-        page=placed.page,
-        **context,
-    )
-    return RenderedFigure(html, DataFile(filename, text), part_files(kind, data, filename))
+    context = {
+        "figure": figure,
+        "data": data,
+        "result": data["result"],
+        "options": directive.options,
+        "payload": payload,
+        "src": src,
+        "data_url": data_url,
+        "page": placed.page,
+    }
+    return context, DataFile(filename, text)
+
+
+def render_figure(
+    env: Environment,
+    directive: Directive,
+    data: dict[str, Any],
+    filename: str,
+    placed: Placed,
+    **context: Any,
+) -> RenderedFigure:
+    """The figure of `directive`, whose stored record (kind, options, provenance, result) is
+    `data` and whose data file is `filename` (the job's). The kind gives the template, the
+    element and the form the page carries. `context` goes to the template as it is (embeds.py:
+    `panel`, the notes' embed panel; `embedded`, the article link of a figure on its embed page)."""
+    kind = KINDS[directive.kind]
+    own, data_file = figure_context(directive, data, filename, placed)
+    html = env.get_template(kind.template).render(**own, **context)
+    return RenderedFigure(html, data_file, part_files(kind, data, filename))

@@ -8,6 +8,7 @@ its template. Every file the pages need is written here, through `_write` and `_
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -21,11 +22,13 @@ from ecco_build.document.citations import Bibliography
 from ecco_build.document.fences import CALLOUTS, DIRECTIVE_INFO
 from ecco_build.document.markdown import markdown_parser
 from ecco_build.kinds.registry import KINDS
-from ecco_build.plan import Job
+from ecco_build.plan import Plan
 from ecco_build.render.cards import HeroCard, card_for
-from ecco_build.render.embeds import Embeds
+from ecco_build.render.compare import aliases_of, render_comparison
+from ecco_build.render.embeds import Embeds, elements
 from ecco_build.render.exports import ExportJob, export_job
-from ecco_build.render.figures import DataFile, Page, Placed, render_figure
+from ecco_build.render.figure_files import export_ids
+from ecco_build.render.figures import DataFile, Page, Placed, RenderedFigure, render_figure
 from ecco_build.render.theme import environment, tag_slug
 
 
@@ -33,13 +36,13 @@ class Renderer:
     def __init__(
         self,
         config: SiteConfig,
-        jobs: dict[tuple[str, int], Job],  # (article path, directive number) → its job
+        planned: Plan,  # every directive's jobs (one per model of a comparison)
         results: dict[str, dict],  # job key → stored record
         out: Path,
         bibliographies: dict[str, Bibliography] | None = None,  # article path → parsed BibTeX
     ):
         self.config = config
-        self.jobs = jobs
+        self.planned = planned
         self.bibliographies = bibliographies or {}
         self.results = results
         self.out = out
@@ -65,7 +68,7 @@ class Renderer:
         main, nested, references_html = self._prose(article)
         tokens = self._body_tokens(article, page, main, nested)
         body = self.md.renderer.render(tokens, self.md.options, {}) + references_html
-        scripts = sorted({KINDS[d.kind].element for d in article.directives})
+        scripts = sorted({e for d in article.directives for e in elements(d)})
         card = self.card(article)
         html = self.env.get_template("article.html").render(
             site=self.site,
@@ -89,7 +92,8 @@ class Renderer:
         flat = references.fill(flat, references.targets(article, flat))
         flat = links.rewrite(flat, article, self.out, self.files)
         flat = values.fill(
-            flat, values.resolve(flat, article.path, lambda label: self._labelled(article, label))
+            flat,
+            values.resolve(flat, article.path, lambda label, model: self._labelled(article, label, model)),
         )
         style = article.front.citation_style or self.config.citation_style
         bibliography = self.bibliographies.get(article.path)
@@ -124,14 +128,19 @@ class Renderer:
             tokens.append(token)
         return tokens
 
-    def _labelled(self, article: Article, label: str) -> dict:
-        """The stored result of the article's analysis figure with this id (a {value} role's)."""
+    def _labelled(self, article: Article, label: str, model: str = "") -> dict:
+        """The stored result of the article's analysis figure with this id (a {value} role's),
+        of its `model`'s panel if it is a comparison ("": its first model's)."""
         figure = next(f for f in article.figures.values() if f.id == label and f.directive is not None)
-        return self._result(article, figure.directive)["result"]
+        jobs = self.planned.panels(figure.directive)
+        job = next((j for j in jobs if j.model.alias == model), jobs[0])
+        result = self.results[job.key]["result"]
+        derived = KINDS[figure.directive.kind].derived
+        return {**derived(result), **result} if derived else result
 
     def _result(self, article: Article, directive: Directive) -> dict:
         """The stored record of `directive`'s job."""
-        return self.results[self.jobs[(article.path, directive.number)].key]
+        return self.results[self.planned.job(directive).key]
 
     def image_figure(self, figure: Figure, image: Token, caption: str) -> str:
         """A stand-alone Markdown image as a numbered figure; its title (rendered as `caption`)
@@ -153,17 +162,30 @@ class Renderer:
     def figure(
         self, article: Article, directive: Directive, page: Page, number: int, fid: str, caption: str
     ) -> str:
-        """An analysis figure; `caption` is its caption, rendered."""
-        job = self.jobs[(article.path, directive.number)]
+        """An analysis figure, or a comparison's (one panel per model); `caption` is its
+        caption, rendered."""
+        jobs = self.planned.panels(directive)
         placed = Placed(page, number, fid, caption)
-        data = self.results[job.key]
-        panel = self.embeds.panel(article, directive, placed, job.filename)
-        rendered = render_figure(self.env, directive, data, job.filename, placed, panel=panel)
-        for data_file in (rendered.data_file, *rendered.parts):
+        shown = [(self.results[job.key], job.filename) for job in jobs]
+
+        def draw(where: Placed, **context: Any) -> RenderedFigure:
+            if len(shown) == 1:
+                return render_figure(self.env, directive, *shown[0], where, **context)
+            return render_comparison(self.env, directive, shown, where, **context)
+
+        panel = self.embeds.panel(article, directive, placed, shown)
+        rendered = draw(placed, panel=panel)
+        for data_file in (
+            rendered.data_file,
+            *rendered.parts,
+            *self.embeds.component_files(directive, shown),
+        ):
             self._write_data(data_file)
-        self.embeds.write(article, directive, data, job.filename, placed)  # embed/<slug>/<id>.*
+        self.embeds.write(article, directive, draw, placed, len(shown))  # embed/<slug>/<id>.*
         if self.config.exports:
-            self.exports.append(export_job(article.slug, fid, number, caption, data))
+            names = export_ids(fid, aliases_of(directive, shown) if len(shown) > 1 else [])
+            for name, (data, _) in zip(names, shown, strict=True):  # a comparison: one per model
+                self.exports.append(export_job(article.slug, name, number, caption, data))
         return rendered.html
 
     def card(self, article: Article) -> str:

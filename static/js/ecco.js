@@ -10,6 +10,7 @@ const COMPONENTS = {
   "ecco-rankings-watch": () => import("./components/ecco-rankings-watch.js"),
   "ecco-factors": () => import("./components/ecco-factors.js"),
   "ecco-attention": () => import("./components/ecco-attention.js"),
+  "ecco-compare": () => import("./components/ecco-compare.js"), // its panels' elements are imported as they appear
 };
 const waiting = new Set(Object.keys(COMPONENTS));
 

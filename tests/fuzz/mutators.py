@@ -58,6 +58,7 @@ OPERATORS: tuple[Operator, ...] = (
     ops_directives.factors_degenerate,
     ops_directives.long_prompt,
     ops_directives.unknown_model,
+    ops_directives.compare_models,
     ops_directives.prompt_surrogate,
     ops_directives.nested_blocks,
     ops_directives.caption_problems,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from tests.fuzz.sitedraft import FIGURES, Draft, directive_spans, options, put, text
+from tests.fuzz.sitedraft import FIGURES, TOML, Draft, directive_spans, options, put, text
 
 NUMBER_OPTIONS = (
     "max_new_tokens",
@@ -203,6 +203,29 @@ def unknown_model(draft: Draft, rng: random.Random) -> None:
     """:model: naming no model: a near miss, empty, an upper-case alias, a path, a Hub id."""
     value = rng.choice(("tiny2", "Tiny", '""', "../model", "gpt2", "builtin:demo", "tiny tiny"))
     options(draft, rng, {"model": value})
+
+
+def compare_models(draft: Draft, rng: random.Random) -> None:
+    """:models: on any directive (factors refuses it): a second alias of the same model, one
+    alias, an unknown one, a repeat, markup as an alias, with or without :model: beside it."""
+    if rng.random() < 0.7:
+        put(draft, TOML, text(draft, TOML) + '\n[models.twin]\nsource = "builtin:demo"\n')
+    value = rng.choice(
+        (
+            "[tiny, twin]",
+            "[twin, tiny]",
+            "tiny, twin",
+            "[tiny]",
+            "[tiny, nope]",
+            "[tiny, tiny]",
+            "[]",
+            '["</script><b>x", tiny]',
+            "[tiny, twin, tiny2, tiny3, tiny4]",
+            "{a: 1}",
+        )
+    )
+    values = {"models": value, **({"model": "tiny"} if rng.random() < 0.2 else {})}
+    options(draft, rng, values)
 
 
 def prompt_surrogate(draft: Draft, rng: random.Random) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ecco_build.kinds.registry import KINDS
+from ecco_build.render.compare import COMPARE_ELEMENT
 
 JS = Path(__file__).parents[2] / "static" / "js"
 COMPONENTS = sorted((JS / "components").glob("*.js"))
@@ -36,7 +37,8 @@ def exports(path: Path) -> set[str]:
 
 
 def test_one_component_per_kind():
-    assert sorted(path.stem for path in COMPONENTS) == sorted(kind.element for kind in KINDS.values())
+    elements = [kind.element for kind in KINDS.values()] + [COMPARE_ELEMENT]  # and a comparison's
+    assert sorted(path.stem for path in COMPONENTS) == sorted(elements)
 
 
 @pytest.mark.parametrize("path", COMPONENTS, ids=[path.stem for path in COMPONENTS])

@@ -79,6 +79,7 @@ ANNOTATIONS = {
     "list[str]": "tuple[str, ...]",
     "layers": "str | int | tuple[int, ...]",
     "components": "int | str",
+    "aliases": "tuple[str, ...]",
 }
 
 

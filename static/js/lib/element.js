@@ -6,11 +6,15 @@ import { paletteChanged } from "./palette.js";
 
 const sheets = {};
 
-// A standalone figure's stylesheet (css/ecco-embed.css, or a lazily loaded component's own),
-// fetched once: static/css/ beside the static/js/ that the page's <script src> loaded ecco.js
-// (or a component) from.
 const ENTRY = /js\/(components\/)?ecco[\w-]*\.js([?#].*)?$/;
-function embedSheet(name) {
+/**
+ * A standalone figure's stylesheet (css/ecco-embed.css, or a lazily loaded component's own),
+ * fetched once: static/css/ beside the static/js/ that the page's <script src> loaded ecco.js
+ * (or a component) from.
+ * @param {string} name the sheet's file name
+ * @returns {Promise<CSSStyleSheet>}
+ */
+export function embedSheet(name) {
   const script = [...document.scripts].find((s) => ENTRY.test(s.src));
   if (!script) return Promise.reject(new Error("no <script src=…/ecco.js> to find its stylesheet by"));
   sheets[name] ??= fetch(script.src.replace(ENTRY, `css/${name}`)).then(async (response) => {
