@@ -285,3 +285,13 @@ def test_the_embed_snippet_and_page_of_a_comparison(compared):
     embed = (site / "embed" / "c" / "fig-c.html").read_text()
     assert "components/ecco-compare.js" in embed and "components/ecco-saliency.js" in embed
     assert embed.count('<section class="ecco-panel"') == 2
+
+
+def test_two_aliases_of_one_model_share_its_job_and_keep_their_names(models, tmp_path):
+    text = FIGURE.format(model=":models: [tiny, twin]", second="twin")
+    root = write_site(tmp_path / "site", {"c.md": text}, {**models, "twin": models["tiny"]})
+    result = build(root)
+    assert result.computed == 1  # one model, one job, however many aliases name it
+    page = (root / "_site" / "c" / "index.html").read_text()
+    assert re.findall(r'<section class="ecco-panel" data-model="([^"]+)"', page) == ["tiny", "twin"]
+    assert re.findall(r"<dt>Model</dt><dd>(\w+) \(", page) == ["tiny", "twin"]
