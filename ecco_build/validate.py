@@ -15,13 +15,7 @@ from markdown_it.token import Token
 
 from ecco_build.config import SiteConfig
 from ecco_build.contain import Refused, SiteFiles, real_path
-from ecco_build.directive_models import (  # noqa: F401 (re-exported: validation's model checks)
-    ResolvedModel,
-    check_directive,
-    check_models,
-    model_problems,
-    requirement_problem,
-)
+from ecco_build.directive_models import ResolvedModel, check_models
 from ecco_build.document import citations, formulas, links, prose, references, values
 from ecco_build.document.articles import Article, Directive, find_articles, read_article
 from ecco_build.document.fences import CALLOUTS, split_body

@@ -3,6 +3,7 @@ needs no tokenizer here; plan turns what validate resolved into jobs, and Plan a
 
 from dataclasses import dataclass, field
 
+from ecco_build.directive_models import ResolvedModel, model_problems, requirement_problem
 from ecco_build.document.articles import Article, Directive
 from ecco_build.document.lines import line_of
 from ecco_build.document.markdown import markdown_parser
@@ -11,7 +12,7 @@ from ecco_build.kinds.registry import KINDS
 from ecco_build.models.facts import ModelFacts
 from ecco_build.models.loader import ModelRef
 from ecco_build.plan import FigureKey, Plan, make_job, plan
-from ecco_build.validate import ResolvedModel, Validated, model_problems, requirement_problem
+from ecco_build.validate import Validated
 
 REF = ModelRef("demo", "builtin:demo", None, "builtin:demo", "", "float32")
 

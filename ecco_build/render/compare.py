@@ -44,18 +44,18 @@ def _block(template: Template, name: str, context: dict[str, Any]) -> Markup:
     return Markup("".join(render(template.new_context(context)))) if render else Markup("")
 
 
-def _panel(template: Template, context: dict[str, Any]) -> dict[str, Any]:
+def _panel(template: Template, context: dict[str, Any], alias: str) -> dict[str, Any]:
     """What _compare.html shows of one model: its explorable's parts and the anchors that link it."""
     result = context["result"]
     anchors = compare.anchors(result["tokens"], context["options"]["prompt"])
     return {
         **context,
-        "alias": context["data"]["model"]["alias"],
+        "alias": alias,
         "attributes": _block(template, "attributes", context),
         "fallback": _block(template, "fallback", context),
         "notes": _block(template, "notes", context),
-        "anchors": " ".join(anchors),
-        "outputs": " ".join(anchors[p] for p in compare.output_positions(result)),
+        "anchors": anchors,
+        "outputs": [anchors[p] for p in compare.output_positions(result)],
     }
 
 
@@ -72,35 +72,34 @@ def difference_views(
     return found
 
 
-def component_file(directive: Directive, shown: list[tuple[dict[str, Any], str]]) -> DataFile | None:
-    """What the web-component snippet of a comparison fetches: <ecco-compare src> builds its
-    panels from it, each fetching its model's data file (`src`, beside this one), and its
-    difference views. None for a figure of one model. Named after the first model's data file
-    (so a reused page's copy keeps it) and every model's job."""
-    if len(shown) < 2:
-        return None
-    panels, kind, prompt = [], directive.kind, directive.options["prompt"]
-    for alias, (data, filename) in zip(aliases_of(directive, shown), shown, strict=True):
-        anchors = compare.anchors(data["result"]["tokens"], prompt)
-        panels.append(
-            {
-                "model": alias,
-                "type": data["model"].get("type", ""),
-                "src": filename,
-                "anchors": anchors,
-                "outputs": [anchors[p] for p in compare.output_positions(data["result"])],
-            }
-        )
-    record = {
+def component_name(shown: list[tuple[dict[str, Any], str]]) -> str:
+    """The data file the web-component snippet of a comparison fetches (component_record),
+    named after the first model's data file (so a reused page's copy keeps it) and every
+    model's job."""
+    key = hashlib.sha256(" ".join(f for _, f in shown).encode()).hexdigest()[:12]
+    return part_name(shown[0][1], f"compare-{key}")
+
+
+def component_record(
+    kind: str, panels: list[dict[str, Any]], differences: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What <ecco-compare src> builds its panels from: each model's alias, type, data file (`src`,
+    beside this one) and anchors, and the difference views."""
+    return {
         "kind": kind,
         "element": KINDS[kind].element,
-        "panels": panels,
-        "differences": difference_views(
-            kind, [(p["model"], d["result"]) for p, (d, _) in zip(panels, shown, strict=True)], prompt
-        ),
+        "panels": [
+            {
+                "model": p["alias"],
+                "type": p["data"]["model"].get("type", ""),
+                "src": p["filename"],
+                "anchors": p["anchors"],
+                "outputs": p["outputs"],
+            }
+            for p in panels
+        ],
+        "differences": differences,
     }
-    key = hashlib.sha256(" ".join(f for _, f in shown).encode()).hexdigest()[:12]
-    return DataFile(part_name(shown[0][1], f"compare-{key}"), dumps(record))
 
 
 def render_comparison(
@@ -112,7 +111,8 @@ def render_comparison(
 ) -> RenderedFigure:
     """The comparison figure of `directive`, one panel per (stored record, data file) in
     `shown`, in its :models: order; `context` as render_figure's. Its data files are every
-    model's page form, the first model's as the figure's own."""
+    model's page form, the first model's as the figure's own, and the web-component snippet's
+    (component_name)."""
     kind = KINDS[directive.kind]
     template = env.get_template(kind.template)
     panels, files, parts = [], [], []
@@ -120,19 +120,18 @@ def render_comparison(
     # alias is the first's.
     for alias, (data, filename) in zip(aliases_of(directive, shown), shown, strict=True):
         own, data_file = figure_context(with_model(directive, alias), data, filename, placed)
-        panels.append({**_panel(template, own), "alias": alias})
+        panels.append({**_panel(template, own, alias), "filename": filename})
         files.append(data_file)
         parts.extend(part_files(kind, data, filename))
     compared = [(p["alias"], p["result"]) for p in panels]
+    views = difference_views(kind.name, compared, directive.options["prompt"])
     after = _block(template, "after_element", {**panels[0], "compared": compared})
     html = env.get_template("directives/_compare.html").render(
         figure=panels[0]["figure"],
         panels=panels,
         after=after,
-        differences=[
-            {**view, "payload": script_json(dumps(view))}
-            for view in difference_views(kind.name, compared, directive.options["prompt"])
-        ],
+        differences=[{**view, "payload": script_json(dumps(view))} for view in views],
         **context,
     )
-    return RenderedFigure(html, files[0], (*files[1:], *parts))
+    snippet = DataFile(component_name(shown), dumps(component_record(kind.name, panels, views)))
+    return RenderedFigure(html, files[0], (*files[1:], *parts, snippet))

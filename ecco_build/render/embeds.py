@@ -27,9 +27,9 @@ from markupsafe import Markup
 from ecco_build.config import SiteConfig
 from ecco_build.document.articles import Article, Directive
 from ecco_build.kinds.registry import KINDS
-from ecco_build.render.compare import COMPARE_ELEMENT, aliases_of, component_file
+from ecco_build.render.compare import COMPARE_ELEMENT, aliases_of, component_name
 from ecco_build.render.figure_files import FigureFiles, export_ids
-from ecco_build.render.figures import DataFile, Page, Placed, RenderedFigure, plain_text
+from ecco_build.render.figures import Page, Placed, RenderedFigure, plain_text
 
 # Chart-like kinds: their exports include a Vega-Lite spec (FigureFiles.chart_spec).
 CHART_KINDS = frozenset({"rankings", "rankings-watch", "layer-predictions", "factors"})
@@ -191,9 +191,10 @@ class Embeds:
             )
         elif self.config.exports:
             exports = export_links(files, directive.kind, root)
-        compared = component_file(directive, shown)
         element, filename = (
-            (COMPARE_ELEMENT, compared.name) if compared else (elements(directive)[0], shown[0][1])
+            (COMPARE_ELEMENT, component_name(shown))
+            if len(shown) > 1
+            else (elements(directive)[0], shown[0][1])
         )
         return Panel(
             iframe=iframe_snippet(base + files.embed, figure_title(placed), height),
@@ -210,12 +211,6 @@ class Embeds:
         (the panels sit side by side at 720 px; stacked, the host script fits the height)."""
         extra = 220 * (panels - 1) if panels > 1 and directive.kind == "saliency" else 0
         return HEIGHTS.get(directive.kind, DEFAULT_HEIGHT) + extra
-
-    @staticmethod
-    def component_files(directive: Directive, shown: Shown) -> list[DataFile]:
-        """The data file the web-component snippet of a comparison fetches (none for one model)."""
-        compared = component_file(directive, shown)
-        return [compared] if compared else []
 
     def write(
         self, article: Article, directive: Directive, draw: Draw, placed: Placed, panels: int = 1

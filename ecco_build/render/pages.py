@@ -175,11 +175,7 @@ class Renderer:
 
         panel = self.embeds.panel(article, directive, placed, shown)
         rendered = draw(placed, panel=panel)
-        for data_file in (
-            rendered.data_file,
-            *rendered.parts,
-            *self.embeds.component_files(directive, shown),
-        ):
+        for data_file in (rendered.data_file, *rendered.parts):
             self._write_data(data_file)
         self.embeds.write(article, directive, draw, placed, len(shown))  # embed/<slug>/<id>.*
         if self.config.exports:

@@ -19,7 +19,7 @@ import pytest
 
 from ecco_build.build import build
 from ecco_build.serve import _State, bind
-from tests.browser import browser_page, serve
+from tests.browser import browser_page, only_from, serve
 
 pytestmark = pytest.mark.browser
 
@@ -102,22 +102,6 @@ def elements(site_url: str, data: dict[str, str], attributes: str = "") -> str:
     )
 
 
-def guard(page, *allowed: str) -> list[str]:
-    """Abort and record every request outside the allowed origins."""
-    outside: list[str] = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(allowed) or url.startswith(("data:", "about:")):
-            request_route.continue_()
-        else:
-            outside.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    return outside
-
-
 def hydrated(page) -> None:
     for kind in KINDS:
         page.wait_for_selector(f"#{kind}.is-hydrated", state="attached", timeout=15_000)
@@ -141,7 +125,7 @@ def test_every_kind_hydrates_on_another_origin_and_answers_hover_and_keys(site, 
         (tmp_path / "index.html").write_text(
             HOST.format(head=MODULE.format(site=site_url), body=elements(site_url, data))
         )
-        outside = guard(page, site_url, host_url)
+        outside = only_from(page, site_url, host_url)
         page.goto(host_url + "index.html")
         hydrated(page)
         # Every view is in the element's shadow root; the light DOM stays as the host wrote it.
